@@ -1,0 +1,505 @@
+"""YAML files -> plain data with source positions, checked against the JSON Schemas.
+
+Every problem of every file is collected as a ``Problem``; nothing is raised for bad
+input. The YAML is composed by libyaml (``CSafeLoader``) into nodes, and the nodes are
+turned into plain data here rather than by PyYAML's constructor, because that is where
+we can see what PyYAML hides: duplicate keys, YAML 1.1 booleans (``no`` -> false),
+unquoted dates (kept as the text written, so ``format: date`` means the same as in
+JSON), anchor/alias expansion, and the line of every value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from csitools.problems import Problem, json_path
+
+try:  # libyaml's parser; the pure-Python one is ~8x slower but gives the same nodes
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+try:  # a fast validator for the common case (valid files); messages come from jsonschema
+    import jsonschema_rs
+except ImportError:  # pragma: no cover
+    jsonschema_rs = None
+
+MAX_BYTES = 1024 * 1024
+"""Files larger than this are refused: an entry is a few kilobytes."""
+
+MAX_NODES = 50_000
+"""Refuse documents whose expanded size (aliases counted each time) passes this."""
+
+MAX_DEPTH = 64
+
+SCHEMAS = ("improvement", "kpi", "people", "settings")
+
+_TAG = "tag:yaml.org,2002:"
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+_constructor = yaml.constructor.SafeConstructor()
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One YAML file, parsed: its data and the line of every value in it."""
+
+    path: str
+    """Relative to the repository root, forward slashes."""
+    kind: str
+    data: Any
+    lines: Mapping[Path_, int] = field(repr=False, compare=False)
+    valid: bool = True
+    """False when the file parsed but broke its schema; cross-file checks skip it."""
+
+    def line(self, parts: Path_ = ()) -> int:
+        """The line of the value at ``parts``, or of its nearest ancestor we know."""
+        parts = tuple(parts)
+        while parts:
+            if parts in self.lines:
+                return self.lines[parts]
+            parts = parts[:-1]
+        return self.lines.get((), 1)
+
+
+class _Refused(Exception):
+    """A document we will not turn into data (a bomb, a recursion, an odd tag)."""
+
+    def __init__(self, line: int, where: Path_, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.where = where
+        self.message = message
+
+
+class _Builder:
+    """Turns a composed node tree into plain data, recording lines and surprises."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.lines: dict[Path_, int] = {}
+        self.bool_surprises: dict[Path_, str] = {}
+        self.problems: list[Problem] = []
+        self.count = 0
+        self._active: set[int] = set()
+
+    def build(self, node: yaml.Node, where: Path_, line: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _Refused(
+                line,
+                where,
+                f"the document expands to more than {MAX_NODES:,} values (anchors and aliases "
+                "repeat data); write the values out instead of nesting aliases",
+            )
+        if len(where) > MAX_DEPTH:
+            raise _Refused(line, where, f"nesting deeper than {MAX_DEPTH} levels; flatten it")
+        self.lines.setdefault(where, line)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, where)
+        if id(node) in self._active:
+            raise _Refused(line, where, "an alias refers to itself; remove the recursive alias")
+        self._active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                self._check_tag(node, where, "seq")
+                return [
+                    self.build(item, (*where, i), item.start_mark.line + 1)
+                    for i, item in enumerate(node.value)
+                ]
+            self._check_tag(node, where, "map")
+            return self._mapping(node, where)
+        finally:
+            self._active.discard(id(node))
+
+    def _check_tag(self, node: yaml.Node, where: Path_, kind: str) -> None:
+        if node.tag != _TAG + kind:
+            raise _Refused(
+                node.start_mark.line + 1,
+                where,
+                f"the tag {node.tag!r} is not supported; remove it and write plain YAML",
+            )
+
+    def _mapping(self, node: yaml.MappingNode, where: Path_) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if key_node.tag == _TAG + "merge":
+                raise _Refused(
+                    key_line, where, "merge keys (<<) are not supported; write the fields out"
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Refused(key_line, where, "a key must be plain text, not a list or mapping")
+            key = key_node.value
+            if key in out:
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        key_line,
+                        json_path((*where, key)),
+                        f"duplicate key {key!r} (first on line {first_line[key]}); "
+                        "YAML keeps only the last one, so remove or merge the duplicate",
+                    )
+                )
+                continue
+            first_line[key] = key_line
+            out[key] = self.build(value_node, (*where, key), key_line)
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode, where: Path_) -> Any:
+        tag = node.tag
+        if tag == _TAG + "str":
+            return node.value
+        if tag == _TAG + "null":
+            return None
+        if tag == _TAG + "bool":
+            if node.value.lower() in _YAML11_BOOLS:
+                self.bool_surprises[where] = node.value
+            return _constructor.construct_yaml_bool(node)
+        if tag == _TAG + "int":
+            return _constructor.construct_yaml_int(node)
+        if tag == _TAG + "float":
+            return _constructor.construct_yaml_float(node)
+        if tag == _TAG + "timestamp":
+            # Keep dates as written: the schema's `format: date` then judges them
+            # the same way it would in JSON, and 2026-02-30 is caught, not crashed on.
+            return node.value
+        raise _Refused(
+            node.start_mark.line + 1,
+            where,
+            f"the tag {tag!r} is not supported; remove it and write plain YAML",
+        )
+
+
+def parse_yaml(
+    text: str, path: str
+) -> tuple[Any, dict[Path_, int], dict[Path_, str], list[Problem]]:
+    """Parse one YAML document. Returns (data, lines, yaml 1.1 booleans, problems);
+    data is None when the text could not be parsed."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        column = f" (column {mark.column + 1})" if mark else ""
+        what = exc.problem or exc.context or "invalid YAML"
+        if "expected a single document" in str(exc):
+            what = "the file holds more than one YAML document (---); keep one per file"
+        return None, {}, {}, [Problem(path, line, "$", f"YAML syntax error{column}: {what}")]
+    except yaml.YAMLError as exc:
+        return None, {}, {}, [Problem(path, 0, "$", f"YAML error: {exc}")]
+    if node is None:
+        return None, {}, {}, [Problem(path, 0, "$", "the file is empty; add the entry's fields")]
+    builder = _Builder(path)
+    try:
+        data = builder.build(node, (), node.start_mark.line + 1)
+    except _Refused as exc:
+        return None, {}, {}, [Problem(path, exc.line, json_path(exc.where), exc.message)]
+    except RecursionError:
+        return None, {}, {}, [Problem(path, 0, "$", "the document nests too deeply; flatten it")]
+    return data, builder.lines, builder.bool_surprises, builder.problems
+
+
+@cache
+def load_schema(kind: str) -> dict[str, Any]:
+    """The shipped JSON Schema for ``kind`` (improvement, kpi, people, settings)."""
+    text = resources.files("csitools.schemas").joinpath(f"{kind}.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validators(kind: str) -> tuple[Any, jsonschema.protocols.Validator]:
+    schema = load_schema(kind)
+    cls = jsonschema.Draft202012Validator
+    reference = cls(schema, format_checker=cls.FORMAT_CHECKER)
+    fast = None
+    if jsonschema_rs is not None:
+        fast = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+    return fast, reference
+
+
+_PATTERN_HINTS = {
+    "^CSI-[0-9]{4}$": "CSI- and four digits, such as CSI-0007",
+    "^[a-z0-9][a-z0-9._-]*$": "an id of lower-case letters, digits, dots and dashes, such as 'bob'",
+    "^[a-z0-9][a-z0-9-]*$": "an id of lower-case letters, digits and dashes, such as 'email-mttr'",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date written YYYY-MM-DD",
+    "^[A-Z]{3}$": "a three-letter ISO 4217 currency code, such as USD",
+    "\\.csv$": "a path to a .csv file",
+    "^https://": "an https:// address",
+    "^[^@\\s]+@[^@\\s]+$": "an e-mail address",
+}
+_TYPE_NAMES = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of fields",
+    "null": "null",
+}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if value is None:
+        return "null (nothing)"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def _expected(types: str | list[str]) -> str:
+    names = [_TYPE_NAMES.get(t, t) for t in ([types] if isinstance(types, str) else types)]
+    return " or ".join(names)
+
+
+def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Path_, str]]:
+    """Human messages, each saying how to fix it, for one jsonschema error."""
+    where: Path_ = tuple(error.absolute_path)
+    v, value, arg = error.validator, error.instance, error.validator_value
+    if v == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        for key in sorted(set(value) - set(allowed)):
+            near = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"did you mean {near[0]!r}?" if near else "remove it, or fix its spelling."
+            yield (*where, key), f"unknown field {key!r}: {hint} Allowed here: {', '.join(allowed)}"
+    elif v == "required":
+        for key in arg:
+            if key not in value:
+                yield where, f"missing required field {key!r}; add it"
+    elif v == "type":
+        yield where, f"expected {_expected(arg)}, found {_describe(value)}"
+    elif v == "enum":
+        choices = [c for c in arg if c is not None]
+        near = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        yield where, f"{value!r} is not one of: {', '.join(map(str, choices))}{hint}"
+    elif v == "const":
+        yield where, f"must be {json.dumps(arg)}, found {_describe(value)}"
+    elif v == "format" and arg == "date":
+        yield where, f"{value!r} is not a real date; write an existing date as YYYY-MM-DD"
+    elif v == "pattern":
+        hint = _PATTERN_HINTS.get(arg, f"text matching {arg}")
+        yield where, f"{value!r} is not in the expected form: write {hint}"
+    elif v in ("minimum", "maximum"):
+        word = "at least" if v == "minimum" else "at most"
+        yield where, f"{value} is out of range: must be {word} {arg}"
+    elif v == "minLength":
+        yield where, "must not be empty" if arg <= 1 else f"must be at least {arg} characters long"
+    elif v == "maxLength":
+        yield where, f"is {len(value)} characters long; shorten it to at most {arg}"
+    elif v in ("minItems", "minProperties"):
+        yield where, f"needs at least {arg} item{'s' if arg != 1 else ''}; add one"
+    elif v in ("maxItems", "maxProperties"):
+        yield where, f"has more than {arg} items; remove the extra ones"
+    elif v == "uniqueItems":
+        seen: list[Any] = []
+        dupes = [x for x in value if x in seen or seen.append(x)]  # type: ignore[func-returns-value]
+        yield where, f"lists {dupes[0]!r} more than once; remove the duplicate"
+    elif v == "dependentRequired":
+        for key, needs in arg.items():
+            if key in value:
+                for need in needs:
+                    if need not in value:
+                        yield where, f"{key!r} needs {need!r} as well; add it"
+    elif v in ("anyOf", "oneOf") and error.context:
+        # Report the branch that got furthest: the one whose errors are not just "type".
+        specific = [e for e in error.context if e.validator != "type"]
+        if specific:
+            seen_msgs: set[tuple[Path_, str]] = set()
+            for sub in specific:
+                for item in _schema_messages(sub):
+                    if item not in seen_msgs:
+                        seen_msgs.add(item)
+                        yield item
+        else:
+            types = [e.validator_value for e in error.context if e.validator == "type"]
+            flat = [t for ts in types for t in ([ts] if isinstance(ts, str) else ts)]
+            yield where, f"expected {_expected(flat)}, found {_describe(value)}"
+    else:  # pragma: no cover - a keyword the schemas do not use yet
+        yield where, error.message
+
+
+def validate_data(
+    data: Any, kind: str, path: str, lines: Mapping[Path_, int], surprises: Mapping[Path_, str]
+) -> list[Problem]:
+    """Check ``data`` against the ``kind`` schema; one Problem per message."""
+    fast, reference = _validators(kind)
+    if fast is not None and fast.is_valid(data):
+        return []
+    doc = Document(path, kind, data, lines)
+    found: dict[tuple[int, str, str], Problem] = {}
+    for error in reference.iter_errors(data):
+        for where, message in _schema_messages(error):
+            if where in surprises:
+                word = surprises[where]
+                message = (
+                    f"{word!r} is read as the boolean {str(data_at(data, where)).lower()} "
+                    f"(YAML 1.1); quote it ('{word}') if you mean the text"
+                )
+            problem = Problem(path, doc.line(where), json_path(where), message)
+            found.setdefault((problem.line, problem.json_path, problem.message), problem)
+    return sorted(found.values())
+
+
+def data_at(data: Any, where: Path_) -> Any:
+    for part in where:
+        data = data[part]
+    return data
+
+
+def read_document(file: Path, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:
+    """Read, parse and schema-check one file. The Document is None when the file could
+    not be parsed; it is returned with ``valid=False`` when only the schema failed."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            return None, [
+                Problem(rel, 0, "$", f"the file is {size:,} bytes, over the 1 MiB limit; split it")
+            ]
+        raw = file.read_bytes()
+    except OSError as exc:
+        return None, [Problem(rel, 0, "$", f"cannot read the file: {exc.strerror}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, [
+            Problem(
+                rel,
+                line,
+                "$",
+                f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+            )
+        ]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    data, lines, surprises, problems = parse_yaml(text, rel)
+    if data is None:
+        return None, problems
+    if not isinstance(data, dict):
+        what = "a list" if isinstance(data, list) else _describe(data)
+        problems.append(
+            Problem(
+                rel, 1, "$", f"the file holds {what}; it must be a mapping of fields (key: value)"
+            )
+        )
+        return None, problems
+    problems += validate_data(data, kind, rel, lines, surprises)
+    return Document(rel, kind, data, lines, valid=not problems), sorted(problems)
+
+
+@dataclass
+class LoadResult:
+    """Every document of a repository, and every problem found while reading them."""
+
+    root: Path
+    improvements: list[Document] = field(default_factory=list)
+    kpis: list[Document] = field(default_factory=list)
+    people: Document | None = None
+    settings: Document | None = None
+    problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    broken: set[str] = field(default_factory=set)
+    """Files that were found but could not be parsed."""
+
+
+_IMPROVEMENT_NAME = re.compile(r"^CSI-[0-9]{4}(-[a-z0-9]+)*\.ya?ml$")
+_KPI_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.ya?ml$")
+
+
+def discover(root: Path) -> list[tuple[Path, str]]:
+    """The register's YAML files and the schema each follows, in path order."""
+    found: list[tuple[Path, str]] = []
+    register = root / "register"
+    if register.is_dir():
+        for file in sorted(register.iterdir()):
+            if file.suffix in (".yaml", ".yml") and file.is_file():
+                kind = "people" if file.stem == "people" else "improvement"
+                found.append((file, kind))
+    kpis = root / "kpis"
+    if kpis.is_dir():
+        found += [
+            (f, "kpi")
+            for f in sorted(kpis.iterdir())
+            if f.suffix in (".yaml", ".yml") and f.is_file()
+        ]
+    for name in ("register.yml", "register.yaml"):
+        if (root / "site_config" / name).is_file():
+            found.append((root / "site_config" / name, "settings"))
+            break
+    return found
+
+
+def relative(file: Path, root: Path) -> str:
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def load_repository(root: Path) -> LoadResult:
+    """Read every register file under ``root``; never raises for bad content."""
+    result = LoadResult(root=root)
+    if not (root / "register").is_dir():
+        result.problems.append(
+            Problem(
+                "register",
+                0,
+                "$",
+                f"no register/ folder in {root}; run csi in the register's repository "
+                "or create one with csi init",
+            )
+        )
+        return result
+    for file, kind in discover(root):
+        rel = relative(file, root)
+        result.files.append(rel)
+        name_pattern = _IMPROVEMENT_NAME if kind == "improvement" else _KPI_NAME
+        if kind in ("improvement", "kpi") and not name_pattern.match(file.name):
+            form = "CSI-NNNN-<slug>.yaml" if kind == "improvement" else "<kpi-id>.yaml"
+            result.problems.append(
+                Problem(rel, 0, "$", f"file name does not have the form {form}; rename it")
+            )
+        doc, problems = read_document(file, rel, kind)
+        result.problems += problems
+        if doc is None:
+            result.broken.add(rel)
+            continue
+        if kind == "improvement":
+            result.improvements.append(doc)
+        elif kind == "kpi":
+            result.kpis.append(doc)
+        elif kind == "people":
+            result.people = doc
+        else:
+            result.settings = doc
+    if result.people is None and "register/people.yaml" not in result.broken:
+        result.problems.append(
+            Problem(
+                "register/people.yaml",
+                0,
+                "$",
+                "the people directory is missing; create register/people.yaml listing "
+                "the people that owners and RACI cells name",
+            )
+        )
+    return result

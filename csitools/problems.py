@@ -1,0 +1,45 @@
+"""Problems found in the register: one record per problem, whatever found it.
+
+Loaders, checks and metrics all return ``Problem`` values instead of raising, so a
+run collects every problem of every file; reporters (``csitools.report``) are the
+only code that prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem, located: ``path:line: json_path: message``.
+
+    ``path`` is relative to the repository root, with forward slashes. ``line`` is
+    1-based (0 when the problem concerns the file as a whole). ``json_path`` is a
+    JSONPath such as ``$.raci[0].accountable`` (``$`` for the whole document, or a
+    ``column 'x'`` description for CSV problems). The message says what is wrong
+    and what would fix it.
+    """
+
+    path: str
+    line: int
+    json_path: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.json_path}: {self.message}"
+
+
+def json_path(parts: tuple[str | int, ...]) -> str:
+    """Render a path of keys and indexes as JSONPath: ``('raci', 0, 'accountable')``
+    becomes ``$.raci[0].accountable``."""
+    out = ["$"]
+    for part in parts:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif part.replace("_", "").replace("-", "").isalnum():
+            out.append(f".{part}")
+        else:
+            out.append(f"[{part!r}]")
+    return "".join(out)

@@ -1,0 +1,46 @@
+"""Shared fixtures: registers on disk, built from the case folders under tests/cases."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+CASES = Path(__file__).parent / "cases"
+BASE = CASES / "base"
+REPO = Path(__file__).parent.parent
+
+
+def materialise(case: Path | None, dest: Path) -> Path:
+    """Copy the base register to ``dest``, then lay the case's files over it.
+
+    A case folder holds only what differs from the base: files to add or replace,
+    ``delete.txt`` listing base files to remove, and ``expected.txt`` (not copied).
+    """
+    shutil.copytree(BASE, dest, dirs_exist_ok=True)
+    if case is None:
+        return dest
+    for file in sorted(case.rglob("*")):
+        rel = file.relative_to(case)
+        if file.is_dir() or rel.as_posix() in ("expected.txt", "delete.txt", "README.md"):
+            continue
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(file, target)
+    deletions = case / "delete.txt"
+    if deletions.exists():
+        for line in deletions.read_text().split():
+            (dest / line).unlink()
+    return dest
+
+
+@pytest.fixture
+def register_dir(tmp_path: Path) -> Callable[[str | None], Path]:
+    """A function: case name ('negative/duplicate-key') or None -> a register in tmp_path."""
+
+    def make(case: str | None = None) -> Path:
+        return materialise(CASES / case if case else None, tmp_path / "repo")
+
+    return make
