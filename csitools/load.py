@@ -10,30 +10,22 @@ JSON), anchor/alias expansion, and the line of every value.
 
 from __future__ import annotations
 
-import difflib
-import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from csitools.problems import Problem, json_path
+from csitools.schema import describe, validate_data
 
 try:  # libyaml's parser; the pure-Python one is ~8x slower but gives the same nodes
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-try:  # a fast validator for the common case (valid files); messages come from jsonschema
-    import jsonschema_rs
-except ImportError:  # pragma: no cover
-    jsonschema_rs = None
 
 MAX_BYTES = 1024 * 1024
 """Files larger than this are refused: an entry is a few kilobytes."""
@@ -43,7 +35,6 @@ MAX_NODES = 50_000
 
 MAX_DEPTH = 64
 
-SCHEMAS = ("improvement", "kpi", "people", "settings")
 
 _TAG = "tag:yaml.org,2002:"
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
@@ -213,159 +204,6 @@ def parse_yaml(
     return data, builder.lines, builder.bool_surprises, builder.problems
 
 
-@cache
-def load_schema(kind: str) -> dict[str, Any]:
-    """The shipped JSON Schema for ``kind`` (improvement, kpi, people, settings)."""
-    text = resources.files("csitools.schemas").joinpath(f"{kind}.schema.json").read_text("utf-8")
-    return json.loads(text)
-
-
-@cache
-def _validators(kind: str) -> tuple[Any, jsonschema.protocols.Validator]:
-    schema = load_schema(kind)
-    cls = jsonschema.Draft202012Validator
-    reference = cls(schema, format_checker=cls.FORMAT_CHECKER)
-    fast = None
-    if jsonschema_rs is not None:
-        fast = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
-    return fast, reference
-
-
-_PATTERN_HINTS = {
-    "^CSI-[0-9]{4}$": "CSI- and four digits, such as CSI-0007",
-    "^[a-z0-9][a-z0-9._-]*$": "an id of lower-case letters, digits, dots and dashes, such as 'bob'",
-    "^[a-z0-9][a-z0-9-]*$": "an id of lower-case letters, digits and dashes, such as 'email-mttr'",
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date written YYYY-MM-DD",
-    "^[A-Z]{3}$": "a three-letter ISO 4217 currency code, such as USD",
-    "\\.csv$": "a path to a .csv file",
-    "^https://": "an https:// address",
-    "^[^@\\s]+@[^@\\s]+$": "an e-mail address",
-}
-_TYPE_NAMES = {
-    "string": "text",
-    "number": "a number",
-    "integer": "a whole number",
-    "boolean": "true or false",
-    "array": "a list",
-    "object": "a mapping of fields",
-    "null": "null",
-}
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if value is None:
-        return "null (nothing)"
-    if isinstance(value, list):
-        return "a list"
-    return "a mapping"
-
-
-def _expected(types: str | list[str]) -> str:
-    names = [_TYPE_NAMES.get(t, t) for t in ([types] if isinstance(types, str) else types)]
-    return " or ".join(names)
-
-
-def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Path_, str]]:
-    """Human messages, each saying how to fix it, for one jsonschema error."""
-    where: Path_ = tuple(error.absolute_path)
-    v, value, arg = error.validator, error.instance, error.validator_value
-    if v == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        for key in sorted(set(value) - set(allowed)):
-            near = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"did you mean {near[0]!r}?" if near else "remove it, or fix its spelling."
-            yield (*where, key), f"unknown field {key!r}: {hint} Allowed here: {', '.join(allowed)}"
-    elif v == "required":
-        for key in arg:
-            if key not in value:
-                yield where, f"missing required field {key!r}; add it"
-    elif v == "type":
-        yield where, f"expected {_expected(arg)}, found {_describe(value)}"
-    elif v == "enum":
-        choices = [c for c in arg if c is not None]
-        near = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
-        hint = f"; did you mean {near[0]!r}?" if near else ""
-        yield where, f"{value!r} is not one of: {', '.join(map(str, choices))}{hint}"
-    elif v == "const":
-        yield where, f"must be {json.dumps(arg)}, found {_describe(value)}"
-    elif v == "format" and arg == "date":
-        yield where, f"{value!r} is not a real date; write an existing date as YYYY-MM-DD"
-    elif v == "pattern":
-        hint = _PATTERN_HINTS.get(arg, f"text matching {arg}")
-        yield where, f"{value!r} is not in the expected form: write {hint}"
-    elif v in ("minimum", "maximum"):
-        word = "at least" if v == "minimum" else "at most"
-        yield where, f"{value} is out of range: must be {word} {arg}"
-    elif v == "minLength":
-        yield where, "must not be empty" if arg <= 1 else f"must be at least {arg} characters long"
-    elif v == "maxLength":
-        yield where, f"is {len(value)} characters long; shorten it to at most {arg}"
-    elif v in ("minItems", "minProperties"):
-        yield where, f"needs at least {arg} item{'s' if arg != 1 else ''}; add one"
-    elif v in ("maxItems", "maxProperties"):
-        yield where, f"has more than {arg} items; remove the extra ones"
-    elif v == "uniqueItems":
-        seen: list[Any] = []
-        dupes = [x for x in value if x in seen or seen.append(x)]  # type: ignore[func-returns-value]
-        yield where, f"lists {dupes[0]!r} more than once; remove the duplicate"
-    elif v == "dependentRequired":
-        for key, needs in arg.items():
-            if key in value:
-                for need in needs:
-                    if need not in value:
-                        yield where, f"{key!r} needs {need!r} as well; add it"
-    elif v in ("anyOf", "oneOf") and error.context:
-        # Report the branch that got furthest: the one whose errors are not just "type".
-        specific = [e for e in error.context if e.validator != "type"]
-        if specific:
-            seen_msgs: set[tuple[Path_, str]] = set()
-            for sub in specific:
-                for item in _schema_messages(sub):
-                    if item not in seen_msgs:
-                        seen_msgs.add(item)
-                        yield item
-        else:
-            types = [e.validator_value for e in error.context if e.validator == "type"]
-            flat = [t for ts in types for t in ([ts] if isinstance(ts, str) else ts)]
-            yield where, f"expected {_expected(flat)}, found {_describe(value)}"
-    else:  # pragma: no cover - a keyword the schemas do not use yet
-        yield where, error.message
-
-
-def validate_data(
-    data: Any, kind: str, path: str, lines: Mapping[Path_, int], surprises: Mapping[Path_, str]
-) -> list[Problem]:
-    """Check ``data`` against the ``kind`` schema; one Problem per message."""
-    fast, reference = _validators(kind)
-    if fast is not None and fast.is_valid(data):
-        return []
-    doc = Document(path, kind, data, lines)
-    found: dict[tuple[int, str, str], Problem] = {}
-    for error in reference.iter_errors(data):
-        for where, message in _schema_messages(error):
-            if where in surprises:
-                word = surprises[where]
-                message = (
-                    f"{word!r} is read as the boolean {str(data_at(data, where)).lower()} "
-                    f"(YAML 1.1); quote it ('{word}') if you mean the text"
-                )
-            problem = Problem(path, doc.line(where), json_path(where), message)
-            found.setdefault((problem.line, problem.json_path, problem.message), problem)
-    return sorted(found.values())
-
-
-def data_at(data: Any, where: Path_) -> Any:
-    for part in where:
-        data = data[part]
-    return data
-
-
 def read_document(file: Path, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:
     """Read, parse and schema-check one file. The Document is None when the file could
     not be parsed; it is returned with ``valid=False`` when only the schema failed."""
@@ -396,7 +234,7 @@ def read_document(file: Path, rel: str, kind: str) -> tuple[Document | None, lis
     if data is None:
         return None, problems
     if not isinstance(data, dict):
-        what = "a list" if isinstance(data, list) else _describe(data)
+        what = "a list" if isinstance(data, list) else describe(data)
         problems.append(
             Problem(
                 rel, 1, "$", f"the file holds {what}; it must be a mapping of fields (key: value)"
