@@ -345,21 +345,25 @@ def check_lifecycle(reg: Register) -> Iterator[Problem]:
                 )
 
 
-def source_columns(source: dict) -> list[str]:
-    """The CSV columns a KPI source names, in a stable order."""
+def source_columns(source: dict) -> list[tuple[Where, str]]:
+    """The CSV columns a KPI source names, each with where it is named."""
     if "measure" not in source:
-        return ["period", "value"]
-    cols: list[str] = []
+        return [(("source", "csv"), "period"), (("source", "csv"), "value")]
+    cols: list[tuple[Where, str]] = []
     for key in ("key", "order_by", "time"):
         if key in source:
-            cols.append(source[key])
-    cols += list((source.get("where") or {}).keys())
+            cols.append((("source", key), source[key]))
+    cols += [(("source", "where", k), k) for k in source.get("where") or {}]
     measure = source["measure"]
-    cols += list(measure.get("duration") or ())
-    cols += list((measure.get("share") or {}).keys())
+    cols += [
+        (("source", "measure", "duration", i), c)
+        for i, c in enumerate(measure.get("duration") or ())
+    ]
+    cols += [(("source", "measure", "share", k), k) for k in measure.get("share") or {}]
     if "column" in measure:
-        cols.append(measure["column"])
-    return list(dict.fromkeys(cols))
+        cols.append((("source", "measure", "column"), measure["column"]))
+    seen: set[str] = set()
+    return [(w, c) for w, c in cols if not (c in seen or seen.add(c))]  # type: ignore[func-returns-value]
 
 
 def resolve_csv(root: Path, text: str) -> tuple[Path | None, str | None]:
@@ -406,12 +410,12 @@ def _check_source(root: Path, kpi: Kpi, headers: dict[Path, list[str] | None]) -
     header = headers[real]
     if header is None:
         return  # unreadable or empty: the metrics step names the file and line
-    for column in source_columns(dict(kpi.source)):
+    for where_named, column in source_columns(dict(kpi.source)):
         if column not in header:
             yield _at(
                 kpi.doc,
                 kpi.path,
-                ("source",),
+                where_named,
                 f"column {column!r} is not in {kpi.source['csv']}{_suggest(column, header)}; "
                 f"its columns are: {', '.join(header)}",
             )

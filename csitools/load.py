@@ -65,6 +65,10 @@ class Document:
         return self.lines.get((), 1)
 
 
+FAILED: Any = object()
+"""What ``parse_yaml`` returns for data it could not parse (None is valid YAML)."""
+
+
 class _Refused(Exception):
     """A document we will not turn into data (a bomb, a recursion, an odd tag)."""
 
@@ -89,9 +93,10 @@ class _Builder:
     def build(self, node: yaml.Node, where: Path_, line: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
+            top = where[:1]
             raise _Refused(
-                line,
-                where,
+                self.lines.get(top, line),
+                top,
                 f"the document expands to more than {MAX_NODES:,} values (anchors and aliases "
                 "repeat data); write the values out instead of nesting aliases",
             )
@@ -179,7 +184,7 @@ def parse_yaml(
     text: str, path: str
 ) -> tuple[Any, dict[Path_, int], dict[Path_, str], list[Problem]]:
     """Parse one YAML document. Returns (data, lines, yaml 1.1 booleans, problems);
-    data is None when the text could not be parsed."""
+    data is ``FAILED`` when the text could not be parsed."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -189,18 +194,39 @@ def parse_yaml(
         what = exc.problem or exc.context or "invalid YAML"
         if "expected a single document" in str(exc):
             what = "the file holds more than one YAML document (---); keep one per file"
-        return None, {}, {}, [Problem(path, line, "$", f"YAML syntax error{column}: {what}")]
+        return FAILED, {}, {}, [Problem(path, line, "$", f"YAML syntax error{column}: {what}")]
+    except yaml.reader.ReaderError as exc:
+        # A character YAML forbids (control characters, NUL): locate it in the text.
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        return (
+            FAILED,
+            {},
+            {},
+            [
+                Problem(
+                    path,
+                    line,
+                    "$",
+                    f"YAML syntax error (column {column}): unacceptable character {char}: "
+                    f"{exc.reason}; remove it",
+                )
+            ],
+        )
     except yaml.YAMLError as exc:
-        return None, {}, {}, [Problem(path, 0, "$", f"YAML error: {exc}")]
+        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        return FAILED, {}, {}, [Problem(path, 0, "$", f"YAML error: {first}")]
     if node is None:
-        return None, {}, {}, [Problem(path, 0, "$", "the file is empty; add the entry's fields")]
+        return FAILED, {}, {}, [Problem(path, 0, "$", "the file is empty; add the entry's fields")]
     builder = _Builder(path)
     try:
         data = builder.build(node, (), node.start_mark.line + 1)
     except _Refused as exc:
-        return None, {}, {}, [Problem(path, exc.line, json_path(exc.where), exc.message)]
+        return FAILED, {}, {}, [Problem(path, exc.line, json_path(exc.where), exc.message)]
     except RecursionError:
-        return None, {}, {}, [Problem(path, 0, "$", "the document nests too deeply; flatten it")]
+        return FAILED, {}, {}, [Problem(path, 0, "$", "the document nests too deeply; flatten it")]
     return data, builder.lines, builder.bool_surprises, builder.problems
 
 
@@ -231,7 +257,7 @@ def read_document(file: Path, rel: str, kind: str) -> tuple[Document | None, lis
     if text.startswith("\ufeff"):
         text = text[1:]
     data, lines, surprises, problems = parse_yaml(text, rel)
-    if data is None:
+    if data is FAILED:
         return None, problems
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else describe(data)
@@ -308,9 +334,22 @@ def load_repository(root: Path) -> LoadResult:
             )
         )
         return result
+    real_root = root.resolve()
     for file, kind in discover(root):
         rel = relative(file, root)
         result.files.append(rel)
+        if not file.resolve().is_relative_to(real_root):
+            result.problems.append(
+                Problem(
+                    rel,
+                    0,
+                    "$",
+                    "the file is a link to a place outside the repository; keep the file "
+                    "itself in the repository so that its history is reviewed",
+                )
+            )
+            result.broken.add(rel)
+            continue
         name_pattern = _IMPROVEMENT_NAME if kind == "improvement" else _KPI_NAME
         if kind in ("improvement", "kpi") and not name_pattern.match(file.name):
             form = "CSI-NNNN-<slug>.yaml" if kind == "improvement" else "<kpi-id>.yaml"

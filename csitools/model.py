@@ -343,6 +343,9 @@ def build_register(loaded: LoadResult) -> Register:
         if doc.valid:
             kpi = build_kpi(doc)
             kpis.setdefault(kpi.id, kpi)
+            if kpi.id != _stem_id(doc.path):
+                # Reported by checks.check_ids; references by file name are not "missing".
+                unusable.add(_stem_id(doc.path))
         else:
             unusable |= {_stem_id(doc.path), str(doc.data.get("id"))}
     people: dict[str, Person] = {}

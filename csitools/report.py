@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
 
 from csitools.problems import Problem
+from csitools.status import ImprovementStatus, RegisterStatus
 
 
 def _summary(files: int, problems: Sequence[Problem]) -> str:
@@ -60,3 +66,191 @@ REPORTERS: dict[str, Callable[[int, Sequence[Problem]], str]] = {
     "json": report_json,
     "github": report_github,
 }
+
+
+# --- status ------------------------------------------------------------------------
+
+HEALTH_COLOURS = {
+    "achieved": "green",
+    "on-track": "green",
+    "at-risk": "yellow",
+    "stale": "magenta",
+    "no-data": "bright_black",
+    "missed": "red",
+    "regressed": "red",
+}
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def status_dict(status: RegisterStatus) -> dict[str, Any]:
+    """The machine-readable status; the shape `csi status --format json` promises."""
+    return {
+        "as_of": status.as_of.isoformat(),
+        "improvements": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "status": s.status,
+                "health": s.health,
+                "score": s.score,
+                "lane": s.lane,
+                "roi": s.roi,
+                "cycle": s.cycle,
+                "flags": list(s.flags),
+                "targets": [
+                    {
+                        "kpi": t.kpi,
+                        "baseline": _round(t.baseline),
+                        "baseline_from": t.baseline_from,
+                        "target": t.target,
+                        "current": _round(t.current),
+                        "current_period": t.current_period,
+                        "progress": _round(t.progress),
+                        "elapsed": _round(t.elapsed),
+                        "due": t.due.isoformat(),
+                        "health": t.health,
+                        "forecast": t.forecast,
+                        "flags": list(t.flags),
+                    }
+                    for t in s.targets
+                ],
+                "outcomes": [
+                    {
+                        "cycle": o.cycle,
+                        "closed": o.closed.isoformat(),
+                        "recorded": o.recorded,
+                        "computed": o.computed,
+                        "progress": dict(o.progress),
+                        "measured": {k: _round(v) for k, v in o.measured.items()},
+                    }
+                    for o in s.outcomes
+                ],
+            }
+            for s in status.improvements
+        ],
+        "kpis": [
+            {
+                "id": k.id,
+                "latest": _round(k.latest.value) if k.latest else None,
+                "latest_period": k.latest.period if k.latest else None,
+                "stale": k.stale,
+                "threshold_breach": k.threshold_breach,
+            }
+            for k in status.kpis.values()
+        ],
+    }
+
+
+def status_json(status: RegisterStatus) -> str:
+    return json.dumps(status_dict(status), indent=2, ensure_ascii=False) + "\n"
+
+
+STATUS_CSV_FIELDS = [
+    "id",
+    "title",
+    "status",
+    "health",
+    "score",
+    "lane",
+    "roi",
+    "cycle",
+    "flags",
+    "next_due",
+    "kpi",
+    "baseline",
+    "target",
+    "current",
+    "current_period",
+    "progress",
+    "elapsed",
+    "forecast",
+]
+
+
+def _csv_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # Spreadsheets run cells that start like a formula; a leading quote keeps them text.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        text = "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def status_csv(status: RegisterStatus) -> str:
+    """One row per target (an entry without targets gets one row)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(STATUS_CSV_FIELDS)
+    for s in status.improvements:
+        common = [s.id, s.title, s.status, s.health, s.score, s.lane, s.roi, s.cycle]
+        common += [" ".join(s.flags), _next_due(s)]
+        rows = [
+            [
+                t.kpi,
+                t.baseline,
+                t.target,
+                t.current,
+                t.current_period,
+                t.progress,
+                t.elapsed,
+                t.forecast,
+            ]
+            for t in s.targets
+        ] or [[None] * 8]
+        for row in rows:
+            writer.writerow([_csv_cell(v) for v in common + row])
+    return out.getvalue()
+
+
+def _next_due(s: ImprovementStatus) -> str | None:
+    dues = [t.due for t in s.targets]
+    return min(dues).isoformat() if dues else None
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def status_table(status: RegisterStatus, colour: bool, width: int = 100) -> str:
+    """A table that fits ``width`` columns; the title takes what is left."""
+    fixed = [("ID", 8), ("STATUS", 11), ("HEALTH", 9), ("SCORE", 5), ("LANE", 9)]
+    fixed += [("DUE", 10), ("FLAGS", 16)]
+    title_width = max(12, width - sum(w for _, w in fixed) - len(fixed) - 1)
+    cols = [fixed[0], ("TITLE", title_width), *fixed[1:]]
+    lines = [" ".join(name.ljust(w) for name, w in cols).rstrip()]
+    for s in status.improvements:
+        health = s.health or "—"
+        cells = [
+            s.id,
+            _cut(s.title, title_width),
+            s.status,
+            health,
+            f"{s.score:.2f}",
+            s.lane,
+            _next_due(s) or "—",
+            _cut(" ".join(s.flags), 16),
+        ]
+        padded = [c.ljust(w) for c, (_, w) in zip(cells, cols, strict=True)]
+        if colour and s.health in HEALTH_COLOURS:
+            padded[3] = click.style(padded[3], fg=HEALTH_COLOURS[s.health])
+        lines.append(" ".join(padded).rstrip())
+    counts: dict[str, int] = {}
+    for s in status.improvements:
+        counts[s.health or "not measured"] = counts.get(s.health or "not measured", 0) + 1
+    order = [*HEALTH_COLOURS, "not measured"]
+    summary = ", ".join(f"{counts[h]} {h}" for h in order if h in counts)
+    n = len(status.improvements)
+    lines.append(
+        f"{n} improvement{'s' if n != 1 else ''} as of {status.as_of}: {summary or 'none'}"
+    )
+    return "\n".join(lines) + "\n"

@@ -57,7 +57,7 @@ _PATTERN_HINTS = {
     "^CSI-[0-9]{4}$": "CSI- and four digits, such as CSI-0007",
     "^[a-z0-9][a-z0-9._-]*$": "an id of lower-case letters, digits, dots and dashes, such as 'bob'",
     "^[a-z0-9][a-z0-9-]*$": "an id of lower-case letters, digits and dashes, such as 'email-mttr'",
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date written YYYY-MM-DD",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date as YYYY-MM-DD",
     "^[A-Z]{3}$": "a three-letter ISO 4217 currency code, such as USD",
     "\\.csv$": "a path to a .csv file",
     "^https://": "an https:// address",
@@ -102,6 +102,11 @@ def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Path_,
         for key in sorted(set(value) - set(allowed)):
             near = difflib.get_close_matches(key, allowed, n=1)
             hint = f"did you mean {near[0]!r}?" if near else "remove it, or fix its spelling."
+            if " " in key:
+                hint = (
+                    "if it is part of a text value, quote the whole value: "
+                    "a ': ' inside unquoted text starts a new field."
+                )
             yield (*where, key), f"unknown field {key!r}: {hint} Allowed here: {', '.join(allowed)}"
     elif v == "required":
         for key in arg:
@@ -168,17 +173,30 @@ def validate_data(
     if fast is not None and fast.is_valid(data):
         return []
     found: dict[tuple[int, str, str], Problem] = {}
-    for error in reference.iter_errors(data):
+    errors = list(reference.iter_errors(data))
+    # A value in the wrong form also fails `format: date`; one message is enough.
+    misshapen = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
+    for error in errors:
+        if error.validator == "format" and tuple(error.absolute_path) in misshapen:
+            continue
         for where, message in _schema_messages(error):
             if where in surprises:
-                word = surprises[where]
-                message = (
-                    f"{word!r} is read as the boolean {str(data_at(data, where)).lower()} "
-                    f"(YAML 1.1); quote it ('{word}') if you mean the text"
-                )
+                message = _surprise(error, where, surprises[where], data_at(data, where))
             problem = Problem(path, _line(lines, where), json_path(where), message)
             found.setdefault((problem.line, problem.json_path, problem.message), problem)
     return sorted(found.values())
+
+
+def _surprise(error: jsonschema.ValidationError, where: Path_, word: str, value: Any) -> str:
+    """The message for a YAML 1.1 boolean (yes/no/on/off) that broke the schema:
+    explain the reading, unless quoting it would not help either."""
+    if error.validator == "enum" and word not in error.validator_value:
+        choices = [str(c) for c in error.validator_value if c is not None]
+        return f"{word!r} is not one of: {', '.join(choices)}"
+    return (
+        f"{word!r} is read as the boolean {str(value).lower()} "
+        f"(YAML 1.1); quote it ('{word}') if you mean the text"
+    )
 
 
 def data_at(data: Any, where: Path_) -> Any:

@@ -1,0 +1,587 @@
+"""CSV -> per-period KPI series.
+
+A KPI's ``source`` (DESIGN.md) is either a time series (columns ``period,value``, one
+granularity per file) or a ticket export: a row per ticket, or an event log whose last row
+per ``key`` (ordered by ``order_by``) is the ticket's final state. ``measure`` turns each
+ticket into a number and ``aggregate`` turns a period's numbers into its value.
+
+Each CSV is read once per :func:`load_series` call with pyarrow, only the columns its KPIs
+name, every cell as text: the reader guesses nothing, and each bad cell can be reported with
+its line. Conversions are vectorised (pyarrow.compute, numpy, a pandas group-by); Python
+only touches suspicious cells and per-period results.
+
+Bad data becomes a :class:`~csitools.problems.Problem`, never an exception. Line numbers:
+the header is line 1 and data row i (0-based) is line i + 2. That counts CSV records, so it
+is off when a quoted value spans lines or blank lines sit between rows (pyarrow skips them).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from csitools.problems import Problem
+
+NULLS = ["", "?", "NULL"]
+"""Cells that mean "no value" (ServiceNow writes ``?``)."""
+TRUE_TEXT = ["TRUE", "true", "True", "1"]
+FALSE_TEXT = ["FALSE", "false", "False", "0"]
+UNIT_SECONDS = {"minutes": 60, "hours": 3600, "days": 86400}
+MEASURES = ("duration", "share", "count", "column")
+
+_US_PER_DAY = 86_400_000_000
+_EPOCH = date(1970, 1, 1)
+_NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
+_PERIODS = (
+    ("day", re.compile(r"(\d{4})-(\d{2})-(\d{2})")),
+    ("week", re.compile(r"(\d{4})-W(\d{2})")),
+    ("month", re.compile(r"(\d{4})-(\d{2})")),
+    ("quarter", re.compile(r"(\d{4})-Q([1-4])")),
+)
+_NUMBER_HINT = (
+    "a number; write plain numbers such as 1200 or 3.5 (no units or thousands separators)"
+)
+_BOOL_HINT = "a boolean; write TRUE/FALSE, true/false or 1/0"
+_PERIOD_HINT = "a period; write YYYY-MM, YYYY-MM-DD, YYYY-Www (ISO week) or YYYY-Qn"
+
+
+@dataclass(frozen=True)
+class Point:
+    period: str
+    """The label: '2026-03', '2026-W07' (ISO week), '2026-03-15' or '2026-Q1'."""
+    start: date
+    """The first day of the period."""
+    end: date
+    """The first day after the period (exclusive)."""
+    value: float
+
+
+@dataclass(frozen=True)
+class Series:
+    kpi: str
+    source: str
+    """The csv path as written in the KPI."""
+    granularity: str
+    """'day' | 'week' | 'month' | 'quarter'."""
+    points: tuple[Point, ...]
+    """Sorted by start, one per period."""
+    rows: int
+    """Rows that counted (after where-filters and keep-last-per-key)."""
+    skipped: int
+    """Rows left out without an error: no time, no start or end of a duration, no value,
+    no key."""
+
+
+def period_bounds(label: str) -> tuple[str, date, date]:
+    """Granularity, first day and first day after for a period label; ValueError if the
+    label is not a period (or names a day, week or month that does not exist)."""
+    for granularity, pattern in _PERIODS:
+        m = pattern.fullmatch(label)
+        if m is None:
+            continue
+        year, n = int(m[1]), int(m[2])
+        if granularity == "day":
+            start = date(year, n, int(m[3]))
+            return granularity, start, start + timedelta(days=1)
+        if granularity == "week":
+            start = date.fromisocalendar(year, n, 1)
+            return granularity, start, start + timedelta(days=7)
+        months = 1 if granularity == "month" else 3
+        start = date(year, n if months == 1 else 3 * n - 2, 1)
+        return granularity, start, _add_months(start, months)
+    raise ValueError(f"{label!r} is not a period: write YYYY-MM-DD, YYYY-Www, YYYY-MM or YYYY-Qn")
+
+
+def latest_complete(series: Series, as_of: date, partial: bool = False) -> Point | None:
+    """The newest point whose period is complete as of ``as_of`` (end <= as_of); with
+    ``partial`` the period containing ``as_of`` counts too (start <= as_of)."""
+    for point in reversed(series.points):
+        if (point.start if partial else point.end) <= as_of:
+            return point
+    return None
+
+
+def load_series(
+    sources: Mapping[str, Mapping], root: Path
+) -> tuple[dict[str, Series], list[Problem]]:
+    """A Series for every KPI whose data could be read, and a Problem for every bad input.
+
+    ``sources`` maps a KPI id to its (schema-valid) ``source`` block; csv paths are
+    relative to ``root`` and nothing outside it is read. Never raises for bad data."""
+    root_real = root.resolve()
+    files: dict[Path, tuple[str, list[str]]] = {}
+    problems: list[Problem] = []
+    for kpi, source in sources.items():
+        text = str(source["csv"]).replace("\\", "/")
+        try:
+            real = (root / text).resolve()
+            inside = real.is_relative_to(root_real)
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop
+            inside = False
+        if not inside:
+            why = "the path leads outside the repository (after resolving .. and links), so "
+            why += "it is not read; keep metric data inside it, e.g. under kpis/data/"
+            problems.append(Problem(text, 0, "$", why))
+            continue
+        files.setdefault(real, (text, []))[1].append(kpi)
+    series: dict[str, Series] = {}
+    for real, (text, kpis) in files.items():
+        columns = list(dict.fromkeys(c for kpi in kpis for c in _columns(sources[kpi])))
+        data, file_problems = _read(real, text, columns, kpis)
+        problems += file_problems
+        for kpi in kpis if data is not None else ():
+            try:
+                series[kpi] = _series(kpi, sources[kpi], data)
+            except _Bad as bad:
+                problems += bad.problems
+            except (pa.ArrowException, ValueError, OverflowError, KeyError, TypeError) as exc:
+                # Not expected for schema-valid sources; still a message, not a traceback.
+                why = f"KPI {kpi!r} cannot be computed from this file: {exc}"
+                problems.append(Problem(text, 0, "$", why))
+    # Several KPIs reading one file meet the same bad cell: report it once.
+    return series, list(dict.fromkeys(problems))
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Csv:
+    """One CSV as read in this call, and what its KPIs derived from it (shared by them)."""
+
+    text: str
+    header: list[str]
+    table: pa.Table
+    cache: dict[tuple, Any] = field(default_factory=dict)
+
+
+class _Bad(Exception):
+    """Bad data for one KPI: these problems are reported and the KPI gets no series."""
+
+    def __init__(self, *problems: Problem) -> None:
+        super().__init__(*problems)
+        self.problems = list(dict.fromkeys(problems))
+
+
+def _columns(source: Mapping) -> list[str]:
+    if "measure" not in source:
+        return ["period", "value"]
+    m = source["measure"]
+    names = [source.get("key"), source.get("order_by"), source.get("time")]
+    names += [*(source.get("where") or {}), *(m.get("duration") or ()), *(m.get("share") or {})]
+    return [name for name in dict.fromkeys([*names, m.get("column")]) if name]
+
+
+def _read(
+    real: Path, text: str, columns: list[str], kpis: list[str]
+) -> tuple[_Csv | None, list[Problem]]:
+    def whole(message: str, line: int = 0) -> tuple[None, list[Problem]]:
+        return None, [Problem(text, line, "$", message)]
+
+    if not real.is_file():
+        users = ", ".join(repr(kpi) for kpi in kpis)
+        return whole(f"the file does not exist (read by KPI {users}); add it or fix source.csv")
+    try:
+        with real.open("rb") as f:
+            first = f.readline()
+    except OSError as exc:
+        return whole(f"the file cannot be read ({exc.strerror}); check its permissions")
+    if not first.strip():
+        return whole(
+            "the file is empty; write a header line (period,value for a time series, or the "
+            "export's column names) and the data below it"
+        )
+    try:
+        header = next(csv.reader([first.decode("utf-8-sig").rstrip("\r\n")]))
+    except UnicodeDecodeError:
+        return whole(_not_utf8(first), 1)
+    present = [c for c in columns if c in header]
+    if not present:  # every KPI lacks its columns: each says which, from the header
+        return _Csv(text, header, pa.table({})), []
+    invalid: list[pacsv.InvalidRow] = []
+    try:
+        table = _arrow_read(real, present, invalid)
+        if invalid:
+            # Telling a quoted line break from a short row needs the slower parse, and only
+            # a single-threaded read knows row numbers: read again, both ways.
+            invalid.clear()
+            table = _arrow_read(real, present, invalid, careful=True)
+    except pa.ArrowInvalid as exc:
+        if "UTF8" not in str(exc):
+            return whole(f"the file cannot be read as CSV ({exc}); fix it or export it again")
+        data = real.read_bytes()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            return whole(_not_utf8(data[bad.start :]), data.count(b"\n", 0, bad.start) + 1)
+        return whole("the file is not valid UTF-8; save it as UTF-8")
+    except (pa.ArrowException, OSError) as exc:
+        return whole(f"the file cannot be read as CSV ({exc}); fix it or export it again")
+    if invalid:
+        row, more = invalid[0], _more(len(invalid) - 1)
+        fields = f"{row.actual_columns} field{'s' if row.actual_columns != 1 else ''}"
+        return whole(
+            f"this row has {fields} but the header has {row.expected_columns}{more}; give "
+            "every row one value per column, and quote values that contain commas",
+            row.number or 0,
+        )
+    if table.num_rows == 0:
+        return whole("the file has a header but no data rows; add the data below line 1")
+    return _Csv(text, header, table), []
+
+
+def _arrow_read(
+    real: Path, columns: list[str], invalid: list[pacsv.InvalidRow], careful: bool = False
+) -> pa.Table:
+    def handler(row: pacsv.InvalidRow) -> str:
+        invalid.append(row)
+        return "skip"
+
+    return pacsv.read_csv(
+        real,
+        read_options=pacsv.ReadOptions(use_threads=not careful),
+        parse_options=pacsv.ParseOptions(newlines_in_values=careful, invalid_row_handler=handler),
+        convert_options=pacsv.ConvertOptions(
+            include_columns=columns,
+            column_types=dict.fromkeys(columns, pa.string()),
+            null_values=NULLS,
+            strings_can_be_null=True,
+        ),
+    )
+
+
+def _not_utf8(data: bytes) -> str:
+    start = max(data.decode("utf-8", errors="replace").find("\ufffd"), 0)
+    sample = data[start : start + 1]
+    return f"the byte {sample!r} is not UTF-8; save the file as UTF-8 (e.g. 'CSV UTF-8')"
+
+
+def _more(n: int) -> str:
+    return f" (and {n} more row{'s' if n != 1 else ''})" if n else ""
+
+
+def _bad_cells(
+    data: _Csv, column: str, rows: np.ndarray, bad: np.ndarray, raw: pa.ChunkedArray, what: str
+) -> Problem:
+    """The first bad cell (line and value), and how many more there are."""
+    at = np.flatnonzero(bad)
+    value = raw[int(at[0])].as_py()
+    shown = "an empty cell" if value is None else repr(value)
+    message = f"{shown} is not {what}{_more(len(at) - 1)}"
+    return Problem(data.text, int(rows[at[0]]) + 2, f"column {column!r}", message)
+
+
+# -- conversions: a text column -> numpy values, and masks of valid and bad cells --------
+
+
+def _np(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return array.to_numpy(zero_copy_only=False) if isinstance(array, pa.Array) else array.to_numpy()
+
+
+def _numbers(raw: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    try:
+        number = pc.cast(raw, pa.float64())
+    except pa.ArrowInvalid:
+        # Some cell is not a plain number: trim blanks and cast only what looks like one.
+        raw = pc.utf8_trim_whitespace(raw)
+        ok = pc.match_substring_regex(raw, _NUMBER)
+        number = pc.cast(pc.if_else(ok, raw, pa.scalar(None, pa.string())), pa.float64())
+    values = _np(number)
+    valid = np.isfinite(values)  # null -> NaN; 'nan' and 'inf' are not measurements
+    return values, valid, _np(pc.is_valid(raw)) & ~valid
+
+
+def _booleans(raw: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    text = pc.utf8_trim_whitespace(raw)
+    true = _np(pc.is_in(text, value_set=pa.array(TRUE_TEXT)))
+    valid = true | _np(pc.is_in(text, value_set=pa.array(FALSE_TEXT)))
+    return true, valid, _np(pc.is_valid(text)) & ~valid
+
+
+def _timestamps(raw: pa.ChunkedArray, fmt: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Microseconds since 1970 (naive; cells with an offset become UTC), valid, bad."""
+    text = pc.utf8_trim_whitespace(raw)
+    stamps = _strptime(text, fmt) if fmt else _iso(text)
+    valid = _np(pc.is_valid(stamps))
+    micros = _np(pc.fill_null(pc.cast(stamps, pa.int64()), 0))
+    return micros, valid, _np(pc.is_valid(text)) & ~valid
+
+
+def _strptime(text: pa.ChunkedArray, fmt: str) -> pa.ChunkedArray:
+    stamps = pc.strptime(text, format=fmt, unit="us", error_is_null=True)
+    # Arrow's strptime rolls an impossible day over (31-02-2016 -> 2016-03-02), which always
+    # lands on day 1-3 of the next month. Only those cells are written back and compared; a
+    # cell that differs (rolled over, or merely not zero-padded) is settled by Python's
+    # strict strptime, so well-formed exports stay vectorised.
+    suspect = np.flatnonzero(_np(pc.fill_null(pc.less_equal(pc.day(stamps), 3), False)))
+    if len(suspect) == 0:
+        return stamps
+    written = text.take(suspect)
+    try:
+        same = _np(pc.fill_null(pc.equal(pc.strftime(stamps.take(suspect), fmt), written), False))
+    except pa.ArrowException:  # a format strftime cannot write: check them all in Python
+        same = np.zeros(len(suspect), bool)
+    wrong = np.zeros(len(text), bool)
+    for i, value in zip(suspect[~same], written.filter(pa.array(~same)).to_pylist(), strict=True):
+        try:
+            datetime.strptime(value, fmt)
+        except ValueError:
+            wrong[i] = True
+    return pc.if_else(pa.array(wrong), pa.scalar(None, stamps.type), stamps)
+
+
+def _iso(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    naive = pa.timestamp("us")
+    for target in (naive, pa.timestamp("us", "UTC")):
+        try:  # fast paths: every cell naive ISO 8601, or every cell with an offset
+            return pc.cast(pc.cast(text, target), naive)
+        except pa.ArrowInvalid:
+            pass
+    # A mix, or bad cells: settle each distinct value with Python's ISO parser.
+    distinct = pc.unique(text)
+    parsed = [_py_iso(value) for value in distinct.to_pylist()]
+    return pa.array(parsed, naive).take(pc.index_in(text, value_set=distinct))
+
+
+def _py_iso(value: str | None) -> datetime | None:
+    try:
+        stamp = datetime.fromisoformat(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return stamp.astimezone(UTC).replace(tzinfo=None) if stamp.tzinfo else stamp
+
+
+# -- series -----------------------------------------------------------------------------
+
+
+def _series(kpi: str, source: Mapping, data: _Csv) -> Series:
+    missing = [c for c in _columns(source) if c not in data.header]
+    if missing:
+        found = ", ".join(data.header)
+        why = f"is not in the header (KPI {kpi!r} reads it); the columns are: {found}"
+        raise _Bad(
+            *(Problem(data.text, 1, f"column {c!r}", f"column {c!r} {why}") for c in missing)
+        )
+    return _tickets(kpi, source, data) if "measure" in source else _time_series(kpi, data)
+
+
+def _time_series(kpi: str, data: _Csv) -> Series:
+    # One row per period: plain Python per row is cheap here, and period_bounds is the
+    # one definition of a period label.
+    raw_periods, raw_values = data.table["period"], data.table["value"]
+    labels = [(label or "").strip() for label in raw_periods.to_pylist()]
+    rows = np.arange(len(labels))
+    values, valid, bad_values = _numbers(raw_values)
+    parsed: list[tuple[int, str, date, date]] = []
+    bad_periods = np.zeros(len(labels), bool)
+    for i, label in enumerate(labels):
+        try:
+            parsed.append((i, *period_bounds(label)))
+        except ValueError:
+            bad_periods[i] = True
+    problems: list[Problem] = []
+    if bad_periods.any():
+        problems.append(_bad_cells(data, "period", rows, bad_periods, raw_periods, _PERIOD_HINT))
+    granularity = parsed[0][1] if parsed else "month"
+    mixed = [(i, kind) for i, kind, _, _ in parsed if kind != granularity]
+    if mixed:
+        (i, kind), j = mixed[0], parsed[0][0]
+        why = f"{labels[i]!r} is a {kind} but {labels[j]!r} on line {j + 2} is a {granularity}"
+        why += f"{_more(len(mixed) - 1)}; a file holds one granularity: split it, or write "
+        why += f"every period as a {granularity}"
+        problems.append(Problem(data.text, i + 2, "column 'period'", why))
+    first_of: dict[str, int] = {}
+    repeats = [i for i, *_ in parsed if first_of.setdefault(labels[i], i) != i]
+    if repeats:
+        i = repeats[0]
+        why = f"period {labels[i]!r} is already on line {first_of[labels[i]] + 2}"
+        why += f"{_more(len(repeats) - 1)}; keep one row per period"
+        problems.append(Problem(data.text, i + 2, "column 'period'", why))
+    if bad_values.any():
+        problems.append(_bad_cells(data, "value", rows, bad_values, raw_values, _NUMBER_HINT))
+    if problems:
+        raise _Bad(*problems)
+    points = sorted(
+        (Point(labels[i], start, end, float(values[i])) for i, _, start, end in parsed if valid[i]),
+        key=lambda point: point.start,
+    )
+    return Series(kpi, data.text, granularity, tuple(points), len(points), len(rows) - len(points))
+
+
+def _tickets(kpi: str, source: Mapping, data: _Csv) -> Series:
+    measure = source["measure"]
+    kinds = [kind for kind in MEASURES if kind in measure]
+    if len(kinds) != 1:
+        why = f"KPI {kpi!r}: source.measure needs exactly one of duration, share, count or "
+        raise _Bad(Problem(data.text, 0, "$", f"{why}column (it has {', '.join(kinds) or 'none'})"))
+    fmt = source.get("timestamp_format")
+    problems: list[Problem] = []
+    kept, keyless = _keep_last(data, source, problems)
+    hit = np.ones(len(kept), bool)
+    # Filters apply to each ticket's final state, after keep-last: filtering first would
+    # bring back an earlier state of a ticket whose category (say) changed later.
+    for column, want in (source.get("where") or {}).items():
+        hit &= _matches(data, column, want, kept, problems)
+    rows = kept[hit]
+
+    def stamps(column: str) -> tuple[np.ndarray, np.ndarray]:
+        # Parsed once per file, column, format and keep-last rule (KPIs share them), on the
+        # kept rows only; the where-filters differ between KPIs, so they apply afterwards.
+        cache_key = ("time", column, fmt, source.get("key"), source.get("order_by"))
+        if cache_key not in data.cache:
+            raw = data.table[column].take(kept)
+            micros, valid, bad = _timestamps(raw, fmt)
+            what = f"a timestamp in the format {fmt!r}; fix the cell or source.timestamp_format"
+            if not fmt:
+                what = "an ISO 8601 timestamp such as 2026-03-15T10:30; fix the cell, or give "
+                what += "source.timestamp_format (such as '%d-%m-%Y %H:%M')"
+            problem = _bad_cells(data, column, kept, bad, raw, what) if bad.any() else None
+            data.cache[cache_key] = micros, valid, problem
+        micros, valid, problem = data.cache[cache_key]
+        problems.extend([problem] if problem else [])
+        return micros[hit], valid[hit]
+
+    when, ok = stamps(source["time"])  # a ticket without its time has no period: skipped
+    if kinds[0] == "duration":
+        (begin, begin_ok), (end, end_ok) = (stamps(column) for column in measure["duration"])
+        ok = ok & begin_ok & end_ok  # not resolved yet, say: skipped, not an error
+        values = (end - begin) / (UNIT_SECONDS[measure.get("unit", "hours")] * 1e6)
+    elif kinds[0] == "share":
+        match = np.ones(len(rows), bool)
+        for column, want in measure["share"].items():
+            match &= _matches(data, column, want, rows, problems)
+        values = np.where(match, 100.0, 0.0)  # so the mean is the percentage
+    elif kinds[0] == "count":
+        values = np.ones(len(rows))
+    else:
+        raw = data.table[measure["column"]].take(rows)
+        values, valid, bad = _numbers(raw)
+        if bad.any():
+            problems.append(_bad_cells(data, measure["column"], rows, bad, raw, _NUMBER_HINT))
+        ok = ok & valid
+    if problems:
+        raise _Bad(*problems)
+    points = _aggregate(when[ok], values[ok], source["period"], source["aggregate"])
+    counted = int(ok.sum())
+    return Series(kpi, data.text, source["period"], points, counted, len(ok) - counted + keyless)
+
+
+def _keep_last(data: _Csv, source: Mapping, problems: list[Problem]) -> tuple[np.ndarray, int]:
+    """The rows kept (indexes, in file order) and how many rows had no key."""
+    key, order_by = source.get("key"), source.get("order_by")
+    if key is None:
+        return np.arange(data.table.num_rows), 0
+    cache_key = ("keep", key, order_by, source.get("timestamp_format"))
+    if cache_key not in data.cache:
+        found: list[Problem] = []
+        # One dictionary for the whole column, so the codes agree across chunks.
+        encoded = pc.dictionary_encode(data.table[key].combine_chunks())
+        codes = _np(pc.fill_null(encoded.indices, -1))
+        if order_by is None:  # the last row in file order
+            order = np.argsort(codes, kind="stable")
+        else:  # lexsort is stable: equal order_by values keep file order, the last wins
+            order = np.lexsort((_order(data, order_by, source, found), codes))
+        ordered = codes[order]
+        last = np.ones(len(ordered), bool)
+        last[:-1] = ordered[1:] != ordered[:-1]
+        kept = np.sort(order[last & (ordered >= 0)])
+        data.cache[cache_key] = kept, int((codes < 0).sum()), found
+    kept, keyless, found = data.cache[cache_key]
+    problems += found
+    return kept, keyless
+
+
+def _order(data: _Csv, column: str, source: Mapping, problems: list[Problem]) -> np.ndarray:
+    """order_by as sortable numbers: numeric when its first value is a number, timestamps
+    when that parses as one, else the text's rank. A column that starts numeric and has a
+    stray cell is an error rather than silently sorted as text ('10' < '9')."""
+    raw = data.table[column]
+    present = raw.drop_null()
+    if len(present) == 0:
+        return np.zeros(len(raw))
+    first, fmt = str(present[0].as_py()).strip(), source.get("timestamp_format")
+    if re.fullmatch(_NUMBER, first):
+        values, valid, bad = _numbers(raw)
+        what = _NUMBER_HINT
+    elif _timestamps(pa.chunked_array([[first]]), fmt)[1][0]:
+        micros, valid, bad = _timestamps(raw, fmt)
+        values, what = micros.astype(np.float64), f"a timestamp like {first!r} (the first one)"
+    else:
+        keys = [("", "ascending", "at_start")]
+        return _np(pc.rank(raw.combine_chunks(), sort_keys=keys, tiebreaker="dense"))
+    if bad.any():
+        problems.append(_bad_cells(data, column, np.arange(len(raw)), bad, raw, what))
+    return np.where(valid, values, -np.inf)  # a row without order_by never wins
+
+
+def _matches(
+    data: _Csv, column: str, want: Any, rows: np.ndarray, problems: list[Problem]
+) -> np.ndarray:
+    """Equality (one value) or membership (a list): strings compare as text, booleans as
+    booleans, numbers as numbers. An empty cell matches nothing."""
+    raw = data.table[column].take(rows)
+    wanted = want if isinstance(want, list) else [want]
+    hit = np.zeros(len(rows), bool)
+    texts = [w for w in wanted if isinstance(w, str)]
+    if texts:
+        hit |= _np(pc.is_in(raw, value_set=pa.array(texts, pa.string())))
+    flags = [w for w in wanted if isinstance(w, bool)]
+    numbers = [w for w in wanted if isinstance(w, int | float) and not isinstance(w, bool)]
+    for targets, convert, what in (
+        (flags, _booleans, _BOOL_HINT),
+        (numbers, _numbers, _NUMBER_HINT),
+    ):
+        if targets:
+            values, valid, bad = convert(raw)
+            if bad.any():
+                problems.append(_bad_cells(data, column, rows, bad, raw, what))
+            hit |= valid & np.isin(values, targets)
+    return hit
+
+
+def _aggregate(micros: np.ndarray, values: np.ndarray, period: str, how: str) -> tuple[Point, ...]:
+    days = micros // _US_PER_DAY
+    if period == "day":
+        keys = days
+    elif period == "week":
+        keys = days - (days + 3) % 7  # 1970-01-01 was a Thursday: this is the Monday
+    else:
+        months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        keys = months if period == "month" else months // 3
+    grouped = pd.Series(values, dtype=np.float64).groupby(keys, sort=True)
+    # p90: linear interpolation between the closest ranks (numpy's and pandas' default).
+    result = grouped.quantile(0.9) if how == "p90" else getattr(grouped, how)()
+    points = []
+    for key, value in result.items():
+        label = _label(period, int(key))
+        _, start, end = period_bounds(label)
+        points.append(Point(label, start, end, float(value)))
+    return tuple(points)
+
+
+def _label(period: str, key: int) -> str:
+    if period == "month":
+        return f"{1970 + key // 12}-{key % 12 + 1:02d}"
+    if period == "quarter":
+        return f"{1970 + key // 4}-Q{key % 4 + 1}"
+    start = _EPOCH + timedelta(days=key)
+    if period == "day":
+        return start.isoformat()
+    year, week, _ = start.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _add_months(start: date, months: int) -> date:
+    index = start.year * 12 + start.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)

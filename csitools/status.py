@@ -1,0 +1,411 @@
+"""Series + targets -> health, progress, outcomes, forecasts, scores.
+
+One definition of health, used by every command and page (DESIGN.md, "Computed
+status"): for a target of the open cycle, b is the cycle's baseline, t the target,
+c the KPI value of the latest complete period as of ``as_of``;
+progress p = (c - b) / (t - b); elapsed e = the share of the cycle's time gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from csitools.metrics import Point, Series, latest_complete
+from csitools.model import Cycle, Improvement, Kpi, Register, Settings, Target
+from csitools.problems import Problem, json_path
+
+HEALTH_ORDER = ("regressed", "missed", "at-risk", "stale", "no-data", "on-track", "achieved")
+"""Worst first: an improvement's health is its worst target's."""
+
+CADENCE_DAYS = {"weekly": 7, "monthly": 31, "quarterly": 92}
+"""How old (days after its period ended) the newest value may be before it is stale."""
+
+FORECAST_HORIZON_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class TargetStatus:
+    kpi: str
+    cycle: int
+    baseline: float | None
+    baseline_from: str
+    """'kpi' (the agreed baseline), 'cycle N' (its measured result) or 'entry' (stated)."""
+    target: float
+    due: date
+    current: float | None
+    current_period: str | None
+    progress: float | None
+    elapsed: float
+    health: str
+    forecast: str | None
+    """An ISO date when the trend reaches the target, 'not converging', or None."""
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CycleOutcome:
+    cycle: int
+    closed: date
+    recorded: str | None
+    computed: str | None
+    """None when a target has no data to judge by."""
+    progress: Mapping[str, float | None]
+    measured: Mapping[str, float | None]
+
+
+@dataclass(frozen=True)
+class ImprovementStatus:
+    id: str
+    title: str
+    status: str
+    health: str | None
+    """None for entries not being measured (proposed, deferred, rejected, no cycle)."""
+    score: float
+    lane: str
+    roi: float | None
+    cycle: int | None
+    flags: tuple[str, ...]
+    targets: tuple[TargetStatus, ...]
+    outcomes: tuple[CycleOutcome, ...]
+
+
+@dataclass(frozen=True)
+class KpiStatus:
+    id: str
+    latest: Point | None
+    stale: bool
+    threshold_breach: bool
+    change: float | None
+    """latest - baseline, signed so that positive is better."""
+
+
+@dataclass(frozen=True)
+class RegisterStatus:
+    as_of: date
+    improvements: tuple[ImprovementStatus, ...]
+    kpis: Mapping[str, KpiStatus]
+    problems: tuple[Problem, ...]
+
+
+def worst(healths: list[str]) -> str | None:
+    return min(healths, key=HEALTH_ORDER.index) if healths else None
+
+
+def progress(baseline: float, target: float, current: float) -> float:
+    """p = (c - b) / (t - b); a target equal to its baseline is met when c is there."""
+    if target == baseline:
+        return 1.0 if current == target else -1.0
+    return (current - baseline) / (target - baseline)
+
+
+def outcome_of(p: float) -> str:
+    if p >= 1:
+        return "met"
+    return "partially-met" if p > 0 else "not-met"
+
+
+def elapsed(opened: date, due: date, as_of: date) -> float:
+    span = (due - opened).days
+    if span <= 0:
+        return 1.0
+    return min(1.0, max(0.0, (as_of - opened).days / span))
+
+
+def is_stale(point: Point | None, cadence: str, as_of: date) -> bool:
+    return point is not None and (as_of - point.end).days > CADENCE_DAYS[cadence]
+
+
+def better(kpi: Kpi, a: float, b: float) -> float:
+    """How much better a is than b in the KPI's direction (negative: worse)."""
+    return (b - a) if kpi.direction == "decrease" else (a - b)
+
+
+def past_threshold(kpi: Kpi, value: float | None) -> bool:
+    if value is None or kpi.action_threshold is None:
+        return False
+    return better(kpi, value, kpi.action_threshold) < 0
+
+
+def score(imp: Improvement, settings: Settings) -> float:
+    """Weighted priority, 1..5: effort and risk count against (6 - x)."""
+    w, p = settings.weights, imp.priority
+    total = (
+        w["impact"] * p.impact
+        + w["urgency"] * p.urgency
+        + w["effort"] * (6 - p.effort)
+        + w["risk"] * (6 - p.risk)
+    )
+    weight = sum(w.values()) or 1.0
+    return round(total / weight, 2)
+
+
+def lane(imp: Improvement, settings: Settings) -> str:
+    p = imp.priority
+    if p.impact >= settings.quick_win_min_impact and p.effort <= settings.quick_win_max_effort:
+        return "quick-win"
+    if p.impact >= settings.strategic_min_impact:
+        return "strategic"
+    return "other"
+
+
+def roi(imp: Improvement) -> float | None:
+    """(annual financial benefit - cost) / cost, when both are given in one currency."""
+    benefit, cost = imp.financial, imp.cost
+    if benefit is None or cost is None or cost.amount == 0 or benefit.currency != cost.currency:
+        return None
+    annual = benefit.amount * (12 if benefit.per == "month" else 1)
+    return round((annual - cost.amount) / cost.amount, 2)
+
+
+def forecast(points: list[Point], baseline: float, target: float, current_p: float) -> str | None:
+    """Least-squares line through the cycle's values: the date it reaches the target,
+    'not converging' when it heads away (or nowhere), None when there is nothing to fit
+    or the target is already reached. Shown beside health, never changing it."""
+    if current_p >= 1 or len(points) < 2:
+        return None
+    xs = [(p.start.toordinal() + p.end.toordinal()) / 2 for p in points]
+    ys = [p.value for p in points]
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+    if slope * (target - baseline) <= 0:
+        return "not converging"
+    reach = max(mx + (target - my) / slope, xs[-1])
+    if reach - xs[-1] > FORECAST_HORIZON_DAYS:
+        return "not converging"
+    return date.fromordinal(round(reach)).isoformat()
+
+
+def measured_at(series: Series | None, day: date) -> Point | None:
+    """The value of the last complete period ending on or before ``day``."""
+    if series is None:
+        return None
+    return latest_complete(series, day + timedelta(days=1))
+
+
+def cycle_baseline(
+    imp: Improvement, cycle: Cycle, target: Target, kpi: Kpi | None, series: Series | None
+) -> tuple[float | None, str]:
+    """Cycle 1 starts from the KPI's agreed baseline; cycle N+1 from cycle N's
+    measured result, unless the target states its own baseline."""
+    if target.baseline is not None:
+        return target.baseline, "entry"
+    if cycle.number > 1:
+        prev = imp.cycles[cycle.number - 2]
+        if prev.closed is not None:
+            point = measured_at(series, prev.closed)
+            if point is not None:
+                return point.value, f"cycle {prev.number}"
+    if kpi is None:
+        return None, "kpi"
+    return kpi.baseline.value, "kpi"
+
+
+def assess_target(
+    imp: Improvement,
+    cycle: Cycle,
+    target: Target,
+    kpis: Mapping[str, Kpi],
+    all_series: Mapping[str, Series],
+    as_of: date,
+    tolerance: float,
+) -> TargetStatus:
+    kpi = kpis.get(target.kpi)
+    series = all_series.get(target.kpi)
+    b, b_from = cycle_baseline(imp, cycle, target, kpi, series)
+    e = round(elapsed(cycle.opened, target.by, as_of), 4)
+    partial = bool(kpi.source.get("partial")) if kpi else False
+    point = latest_complete(series, as_of, partial) if series else None
+    base = dict(
+        kpi=target.kpi,
+        cycle=cycle.number,
+        baseline=b,
+        baseline_from=b_from,
+        target=target.value,
+        due=target.by,
+        elapsed=e,
+    )
+    if kpi is None or b is None or point is None or point.end <= cycle.opened:
+        return TargetStatus(
+            **base,
+            current=None,
+            current_period=None,
+            progress=None,
+            health="no-data",
+            forecast=None,
+            flags=(),
+        )
+    c = point.value
+    p = progress(b, target.value, c)
+    if p < 0:
+        health = "regressed"
+    elif p >= 1:
+        health = "achieved"
+    elif as_of > target.by:
+        health = "missed"
+    elif is_stale(point, kpi.review_cadence, as_of):
+        health = "stale"
+    elif p < e - tolerance:
+        health = "at-risk"
+    else:
+        health = "on-track"
+    flags = []
+    if past_threshold(kpi, c):
+        flags.append("threshold-breach")
+    if better(kpi, c, b) > 0 and _tension(kpi, kpis, all_series, as_of, tolerance):
+        flags.append("tension")
+    since = [pt for pt in series.points if pt.end > cycle.opened and pt.end <= point.end]  # type: ignore[union-attr]
+    return TargetStatus(
+        **base,
+        current=c,
+        current_period=point.period,
+        progress=round(p, 4),
+        health=health,
+        forecast=forecast(since, b, target.value, p),
+        flags=tuple(flags),
+    )
+
+
+def _tension(
+    kpi: Kpi,
+    kpis: Mapping[str, Kpi],
+    all_series: Mapping[str, Series],
+    as_of: date,
+    tolerance: float,
+) -> bool:
+    """A KPI in tension with this one got worse than its own baseline by more than
+    the tolerance (relative to that baseline)."""
+    for other_id in kpi.tension_with:
+        other, series = kpis.get(other_id), all_series.get(other_id)
+        if other is None or series is None:
+            continue
+        point = latest_complete(series, as_of, bool(other.source.get("partial")))
+        if point is None:
+            continue
+        margin = tolerance * abs(other.baseline.value)
+        if better(other, point.value, other.baseline.value) < -margin:
+            return True
+    return False
+
+
+def assess_outcome(
+    imp: Improvement,
+    cycle: Cycle,
+    kpis: Mapping[str, Kpi],
+    all_series: Mapping[str, Series],
+) -> CycleOutcome:
+    assert cycle.closed is not None
+    progresses: dict[str, float | None] = {}
+    measured: dict[str, float | None] = {}
+    for target in cycle.targets:
+        series = all_series.get(target.kpi)
+        b, _ = cycle_baseline(imp, cycle, target, kpis.get(target.kpi), series)
+        point = measured_at(series, cycle.closed)
+        measured[target.kpi] = point.value if point else None
+        progresses[target.kpi] = (
+            round(progress(b, target.value, point.value), 4)
+            if point is not None and b is not None
+            else None
+        )
+    known = [p for p in progresses.values() if p is not None]
+    computed = outcome_of(min(known)) if known and len(known) == len(progresses) else None
+    return CycleOutcome(
+        cycle=cycle.number,
+        closed=cycle.closed,
+        recorded=cycle.outcome,
+        computed=computed,
+        progress=progresses,
+        measured=measured,
+    )
+
+
+def _outcome_problem(
+    imp: Improvement, c: int, outcome: CycleOutcome, kpis: Mapping[str, Kpi]
+) -> Problem:
+    where = ("cycles", c - 1, "outcome")
+    line = imp.doc.line(where) if imp.doc else 0
+    details = "; ".join(
+        f"{k}: {_fmt(outcome.measured[k])} {kpis[k].unit if k in kpis else ''}".rstrip()
+        + f", progress {_pct(p)}"
+        for k, p in outcome.progress.items()
+    )
+    return Problem(
+        imp.path,
+        line,
+        json_path(where),
+        f"cycle {c} records outcome {outcome.recorded!r} but the data say "
+        f"{outcome.computed!r} ({details}); correct the outcome, or the data",
+    )
+
+
+def _fmt(value: float | None) -> str:
+    return "no data" if value is None else f"{value:g}"
+
+
+def _pct(p: float | None) -> str:
+    return "unknown" if p is None else f"{round(p * 100) + 0}%"  # + 0: no "-0%"
+
+
+def assess_improvement(
+    imp: Improvement, reg: Register, all_series: Mapping[str, Series], as_of: date
+) -> tuple[ImprovementStatus, list[Problem]]:
+    problems: list[Problem] = []
+    outcomes = []
+    for cycle in imp.cycles:
+        if cycle.closed is None:
+            continue
+        outcome = assess_outcome(imp, cycle, reg.kpis, all_series)
+        outcomes.append(outcome)
+        if outcome.recorded is not None and outcome.computed not in (None, outcome.recorded):
+            problems.append(_outcome_problem(imp, cycle.number, outcome, reg.kpis))
+    targets: tuple[TargetStatus, ...] = ()
+    health: str | None = None
+    cycle = imp.open_cycle
+    if cycle is not None and imp.status in ("approved", "in-progress", "measuring"):
+        targets = tuple(
+            assess_target(imp, cycle, t, reg.kpis, all_series, as_of, reg.settings.tolerance)
+            for t in cycle.targets
+        )
+        health = worst([t.health for t in targets])
+    elif imp.status == "completed" and outcomes:
+        health = {"met": "achieved", None: None}.get(outcomes[-1].computed, "missed")
+    flags = tuple(sorted({f for t in targets for f in t.flags}))
+    status = ImprovementStatus(
+        id=imp.id,
+        title=imp.title,
+        status=imp.status,
+        health=health,
+        score=score(imp, reg.settings),
+        lane=lane(imp, reg.settings),
+        roi=roi(imp),
+        cycle=imp.current_cycle.number if imp.current_cycle else None,
+        flags=flags,
+        targets=targets,
+        outcomes=tuple(outcomes),
+    )
+    return status, problems
+
+
+def assess_kpi(kpi: Kpi, series: Series | None, as_of: date) -> KpiStatus:
+    point = latest_complete(series, as_of, bool(kpi.source.get("partial"))) if series else None
+    return KpiStatus(
+        id=kpi.id,
+        latest=point,
+        stale=is_stale(point, kpi.review_cadence, as_of),
+        threshold_breach=past_threshold(kpi, point.value if point else None),
+        change=better(kpi, point.value, kpi.baseline.value) if point else None,
+    )
+
+
+def assess_register(reg: Register, all_series: Mapping[str, Series], as_of: date) -> RegisterStatus:
+    """Health of every improvement and KPI as of a date, and the outcome disagreements."""
+    statuses, problems = [], []
+    for imp in reg.improvements:
+        status, found = assess_improvement(imp, reg, all_series, as_of)
+        statuses.append(status)
+        problems += found
+    kpis = {k: assess_kpi(kpi, all_series.get(k), as_of) for k, kpi in reg.kpis.items()}
+    return RegisterStatus(as_of, tuple(statuses), kpis, tuple(sorted(problems)))
