@@ -250,7 +250,7 @@ def status_table(status: RegisterStatus, colour: bool, width: int = 100) -> str:
     order = [*HEALTH_COLOURS, "not measured"]
     summary = ", ".join(f"{counts[h]} {h}" for h in order if h in counts)
     n = len(status.improvements)
-    lines.append(
-        f"{n} improvement{'s' if n != 1 else ''} as of {status.as_of}: {summary or 'none'}"
-    )
+    lines.append(f"{n} improvement{'s' if n != 1 else ''} as of {status.as_of}")
+    if summary:
+        lines.append(summary)
     return "\n".join(lines) + "\n"
