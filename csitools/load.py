@@ -37,6 +37,7 @@ MAX_DEPTH = 64
 
 
 _TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 _constructor = yaml.constructor.SafeConstructor()
 
@@ -102,8 +103,11 @@ class _Builder:
             )
         if len(where) > MAX_DEPTH:
             raise _Refused(line, where, f"nesting deeper than {MAX_DEPTH} levels; flatten it")
-        self.lines.setdefault(where, line)
-        if isinstance(node, yaml.ScalarNode):
+        if where not in self.lines:
+            self.lines[where] = line
+        if node.__class__ is yaml.ScalarNode:
+            if node.tag == _STR:  # most values: skip the dispatch
+                return node.value
             return self._scalar(node, where)
         if id(node) in self._active:
             raise _Refused(line, where, "an alias refers to itself; remove the recursive alias")
@@ -338,7 +342,7 @@ def load_repository(root: Path) -> LoadResult:
     for file, kind in discover(root):
         rel = relative(file, root)
         result.files.append(rel)
-        if not file.resolve().is_relative_to(real_root):
+        if file.is_symlink() and not file.resolve().is_relative_to(real_root):
             result.problems.append(
                 Problem(
                     rel,
