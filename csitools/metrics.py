@@ -1,18 +1,13 @@
-"""CSV -> per-period KPI series.
-
-A KPI's ``source`` (DESIGN.md) is either a time series (columns ``period,value``, one
-granularity per file) or a ticket export: a row per ticket, or an event log whose last row
-per ``key`` (ordered by ``order_by``) is the ticket's final state. ``measure`` turns each
-ticket into a number and ``aggregate`` turns a period's numbers into its value.
+"""CSV -> per-period KPI series: a time series (``period,value``), or a ticket export (a
+row per ticket, or an event log whose last row per ``key`` is the ticket's final state)
+turned into one value per period by ``measure`` and ``aggregate`` (DESIGN.md, KPI source).
 
 Each CSV is read once per :func:`load_series` call with pyarrow, only the columns its KPIs
-name, every cell as text: the reader guesses nothing, and each bad cell can be reported with
-its line. Conversions are vectorised (pyarrow.compute, numpy, a pandas group-by); Python
-only touches suspicious cells and per-period results.
-
-Bad data becomes a :class:`~csitools.problems.Problem`, never an exception. Line numbers:
-the header is line 1 and data row i (0-based) is line i + 2. That counts CSV records, so it
-is off when a quoted value spans lines or blank lines sit between rows (pyarrow skips them).
+name and every cell as text, so the reader guesses nothing and a bad cell can be reported
+with its line. Conversions are vectorised (pyarrow.compute, numpy, a pandas group-by);
+Python only touches suspicious cells and per-period results. Bad data becomes a Problem.
+Line numbers: the header is line 1, data row i (0-based) is line i + 2. That counts CSV
+records, so it is off when a quoted value spans lines or blank lines sit between rows.
 """
 
 from __future__ import annotations
@@ -20,7 +15,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,38 +44,27 @@ _PERIODS = (
     ("month", re.compile(r"(\d{4})-(\d{2})")),
     ("quarter", re.compile(r"(\d{4})-Q([1-4])")),
 )
-_NUMBER_HINT = (
-    "a number; write plain numbers such as 1200 or 3.5 (no units or thousands separators)"
-)
+_NUMBER_HINT = "a number; write plain numbers like 1200 or 3.5 (no units or thousands separators)"
 _BOOL_HINT = "a boolean; write TRUE/FALSE, true/false or 1/0"
 _PERIOD_HINT = "a period; write YYYY-MM, YYYY-MM-DD, YYYY-Www (ISO week) or YYYY-Qn"
 
 
 @dataclass(frozen=True)
 class Point:
-    period: str
-    """The label: '2026-03', '2026-W07' (ISO week), '2026-03-15' or '2026-Q1'."""
-    start: date
-    """The first day of the period."""
-    end: date
-    """The first day after the period (exclusive)."""
+    period: str  # '2026-03', '2026-W07' (ISO week), '2026-03-15' or '2026-Q1'
+    start: date  # the first day of the period
+    end: date  # the first day after the period (exclusive)
     value: float
 
 
 @dataclass(frozen=True)
 class Series:
     kpi: str
-    source: str
-    """The csv path as written in the KPI."""
-    granularity: str
-    """'day' | 'week' | 'month' | 'quarter'."""
-    points: tuple[Point, ...]
-    """Sorted by start, one per period."""
-    rows: int
-    """Rows that counted (after where-filters and keep-last-per-key)."""
-    skipped: int
-    """Rows left out without an error: no time, no start or end of a duration, no value,
-    no key."""
+    source: str  # the csv path as written in the KPI
+    granularity: str  # 'day' | 'week' | 'month' | 'quarter'
+    points: tuple[Point, ...]  # sorted by start, one per period
+    rows: int  # rows that counted (after where-filters and keep-last-per-key)
+    skipped: int  # left out, not an error: no time, no end of a duration, no value, no key
 
 
 def period_bounds(label: str) -> tuple[str, date, date]:
@@ -99,7 +83,8 @@ def period_bounds(label: str) -> tuple[str, date, date]:
             return granularity, start, start + timedelta(days=7)
         months = 1 if granularity == "month" else 3
         start = date(year, n if months == 1 else 3 * n - 2, 1)
-        return granularity, start, _add_months(start, months)
+        after = year * 12 + start.month - 1 + months  # months since year 0
+        return granularity, start, date(after // 12, after % 12 + 1, 1)
     raise ValueError(f"{label!r} is not a period: write YYYY-MM-DD, YYYY-Www, YYYY-MM or YYYY-Qn")
 
 
@@ -141,10 +126,18 @@ def load_series(
         data, file_problems = _read(real, text, columns, kpis)
         problems += file_problems
         for kpi in kpis if data is not None else ():
+            source = sources[kpi]
             try:
-                series[kpi] = _series(kpi, sources[kpi], data)
+                missing = [column for column in _columns(source) if column not in data.header]
+                if missing:
+                    raise _Bad(*(_missing(data, kpi, column) for column in missing))
+                made = (
+                    _tickets(kpi, source, data) if "measure" in source else _time_series(kpi, data)
+                )
+                # KPIs may spell one file differently: each series keeps its KPI's spelling.
+                series[kpi] = replace(made, source=str(source["csv"]))
             except _Bad as bad:
-                problems += bad.problems
+                problems += bad.args
             except (pa.ArrowException, ValueError, OverflowError, KeyError, TypeError) as exc:
                 # Not expected for schema-valid sources; still a message, not a traceback.
                 why = f"KPI {kpi!r} cannot be computed from this file: {exc}"
@@ -153,9 +146,7 @@ def load_series(
     return series, list(dict.fromkeys(problems))
 
 
-# -- reading ----------------------------------------------------------------------------
-
-
+# -- reading: one pyarrow read per file, every cell as text ----------------------------
 @dataclass
 class _Csv:
     """One CSV as read in this call, and what its KPIs derived from it (shared by them)."""
@@ -167,11 +158,7 @@ class _Csv:
 
 
 class _Bad(Exception):
-    """Bad data for one KPI: these problems are reported and the KPI gets no series."""
-
-    def __init__(self, *problems: Problem) -> None:
-        super().__init__(*problems)
-        self.problems = list(dict.fromkeys(problems))
+    """Bad data for one KPI (its args are the Problems): it gets no series."""
 
 
 def _columns(source: Mapping) -> list[str]:
@@ -198,14 +185,12 @@ def _read(
     except OSError as exc:
         return whole(f"the file cannot be read ({exc.strerror}); check its permissions")
     if not first.strip():
-        return whole(
-            "the file is empty; write a header line (period,value for a time series, or the "
-            "export's column names) and the data below it"
-        )
+        why = "the file is empty; write a header line (period,value for a time series, or "
+        return whole(why + "the export's column names) and the data below it")
     try:
         header = next(csv.reader([first.decode("utf-8-sig").rstrip("\r\n")]))
     except UnicodeDecodeError:
-        return whole(_not_utf8(first), 1)
+        return whole(*_not_utf8(real))
     present = [c for c in columns if c in header]
     if not present:  # every KPI lacks its columns: each says which, from the header
         return _Csv(text, header, pa.table({})), []
@@ -217,41 +202,28 @@ def _read(
             # a single-threaded read knows row numbers: read again, both ways.
             invalid.clear()
             table = _arrow_read(real, present, invalid, careful=True)
-    except pa.ArrowInvalid as exc:
-        if "UTF8" not in str(exc):
-            return whole(f"the file cannot be read as CSV ({exc}); fix it or export it again")
-        data = real.read_bytes()
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as bad:
-            return whole(_not_utf8(data[bad.start :]), data.count(b"\n", 0, bad.start) + 1)
-        return whole("the file is not valid UTF-8; save it as UTF-8")
     except (pa.ArrowException, OSError) as exc:
+        if "UTF8" in str(exc):
+            return whole(*_not_utf8(real))
         return whole(f"the file cannot be read as CSV ({exc}); fix it or export it again")
     if invalid:
         row, more = invalid[0], _more(len(invalid) - 1)
-        fields = f"{row.actual_columns} field{'s' if row.actual_columns != 1 else ''}"
-        return whole(
-            f"this row has {fields} but the header has {row.expected_columns}{more}; give "
-            "every row one value per column, and quote values that contain commas",
-            row.number or 0,
-        )
+        why = f"this row has {row.actual_columns} field{'s' if row.actual_columns != 1 else ''}"
+        why += f" but the header has {row.expected_columns}{more}; give every row one value "
+        return whole(why + "per column, and quote values that contain commas", row.number or 0)
     if table.num_rows == 0:
         return whole("the file has a header but no data rows; add the data below line 1")
     return _Csv(text, header, table), []
 
 
-def _arrow_read(
-    real: Path, columns: list[str], invalid: list[pacsv.InvalidRow], careful: bool = False
-) -> pa.Table:
-    def handler(row: pacsv.InvalidRow) -> str:
-        invalid.append(row)
-        return "skip"
-
+def _arrow_read(real: Path, columns: list[str], invalid: list, careful: bool = False) -> pa.Table:
+    parse = pacsv.ParseOptions(
+        newlines_in_values=careful, invalid_row_handler=lambda row: invalid.append(row) or "skip"
+    )
     return pacsv.read_csv(
         real,
         read_options=pacsv.ReadOptions(use_threads=not careful),
-        parse_options=pacsv.ParseOptions(newlines_in_values=careful, invalid_row_handler=handler),
+        parse_options=parse,
         convert_options=pacsv.ConvertOptions(
             include_columns=columns,
             column_types=dict.fromkeys(columns, pa.string()),
@@ -261,30 +233,31 @@ def _arrow_read(
     )
 
 
-def _not_utf8(data: bytes) -> str:
-    start = max(data.decode("utf-8", errors="replace").find("\ufffd"), 0)
-    sample = data[start : start + 1]
-    return f"the byte {sample!r} is not UTF-8; save the file as UTF-8 (e.g. 'CSV UTF-8')"
+def _not_utf8(real: Path) -> tuple[str, int]:
+    """The message and line for the first byte that is not UTF-8 (an error path only)."""
+    data = real.read_bytes()
+    try:
+        data.decode("utf-8")
+        return "the file is not valid UTF-8; save it as UTF-8", 0
+    except UnicodeDecodeError as bad:
+        sample, line = data[bad.start : bad.start + 1], data.count(b"\n", 0, bad.start) + 1
+        return f"the byte {sample!r} is not UTF-8; save the file as UTF-8 (e.g. 'CSV UTF-8')", line
 
 
 def _more(n: int) -> str:
     return f" (and {n} more row{'s' if n != 1 else ''})" if n else ""
 
 
-def _bad_cells(
-    data: _Csv, column: str, rows: np.ndarray, bad: np.ndarray, raw: pa.ChunkedArray, what: str
-) -> Problem:
+def _bad_cells(data: _Csv, column: str, rows: np.ndarray, bad: np.ndarray, what: str) -> Problem:
     """The first bad cell (line and value), and how many more there are."""
     at = np.flatnonzero(bad)
-    value = raw[int(at[0])].as_py()
+    value = data.table[column][int(rows[at[0]])].as_py()
     shown = "an empty cell" if value is None else repr(value)
     message = f"{shown} is not {what}{_more(len(at) - 1)}"
     return Problem(data.text, int(rows[at[0]]) + 2, f"column {column!r}", message)
 
 
-# -- conversions: a text column -> numpy values, and masks of valid and bad cells --------
-
-
+# -- conversions: a text column -> numpy values, and masks of valid and bad cells -------
 def _np(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return array.to_numpy(zero_copy_only=False) if isinstance(array, pa.Array) else array.to_numpy()
 
@@ -304,9 +277,8 @@ def _numbers(raw: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _booleans(raw: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     text = pc.utf8_trim_whitespace(raw)
-    true = _np(pc.is_in(text, value_set=pa.array(TRUE_TEXT)))
-    valid = true | _np(pc.is_in(text, value_set=pa.array(FALSE_TEXT)))
-    return true, valid, _np(pc.is_valid(text)) & ~valid
+    true, false = (_np(pc.is_in(text, value_set=pa.array(v))) for v in (TRUE_TEXT, FALSE_TEXT))
+    return true, true | false, _np(pc.is_valid(text)) & ~(true | false)
 
 
 def _timestamps(raw: pa.ChunkedArray, fmt: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -338,7 +310,9 @@ def _strptime(text: pa.ChunkedArray, fmt: str) -> pa.ChunkedArray:
             datetime.strptime(value, fmt)
         except ValueError:
             wrong[i] = True
-    return pc.if_else(pa.array(wrong), pa.scalar(None, stamps.type), stamps)
+    return (
+        pc.if_else(pa.array(wrong), pa.scalar(None, stamps.type), stamps) if wrong.any() else stamps
+    )
 
 
 def _iso(text: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -349,31 +323,22 @@ def _iso(text: pa.ChunkedArray) -> pa.ChunkedArray:
         except pa.ArrowInvalid:
             pass
     # A mix, or bad cells: settle each distinct value with Python's ISO parser.
-    distinct = pc.unique(text)
-    parsed = [_py_iso(value) for value in distinct.to_pylist()]
+    distinct, parsed = pc.unique(text), []
+    for value in distinct.to_pylist():
+        try:
+            stamp: datetime | None = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            stamp = None
+        if stamp is not None and stamp.tzinfo is not None:
+            stamp = stamp.astimezone(UTC).replace(tzinfo=None)
+        parsed.append(stamp)
     return pa.array(parsed, naive).take(pc.index_in(text, value_set=distinct))
 
 
-def _py_iso(value: str | None) -> datetime | None:
-    try:
-        stamp = datetime.fromisoformat(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return stamp.astimezone(UTC).replace(tzinfo=None) if stamp.tzinfo else stamp
-
-
 # -- series -----------------------------------------------------------------------------
-
-
-def _series(kpi: str, source: Mapping, data: _Csv) -> Series:
-    missing = [c for c in _columns(source) if c not in data.header]
-    if missing:
-        found = ", ".join(data.header)
-        why = f"is not in the header (KPI {kpi!r} reads it); the columns are: {found}"
-        raise _Bad(
-            *(Problem(data.text, 1, f"column {c!r}", f"column {c!r} {why}") for c in missing)
-        )
-    return _tickets(kpi, source, data) if "measure" in source else _time_series(kpi, data)
+def _missing(data: _Csv, kpi: str, column: str) -> Problem:
+    why = f"column {column!r} is not in the header (KPI {kpi!r} reads it); the columns are: "
+    return Problem(data.text, 1, f"column {column!r}", why + ", ".join(data.header))
 
 
 def _time_series(kpi: str, data: _Csv) -> Series:
@@ -392,7 +357,7 @@ def _time_series(kpi: str, data: _Csv) -> Series:
             bad_periods[i] = True
     problems: list[Problem] = []
     if bad_periods.any():
-        problems.append(_bad_cells(data, "period", rows, bad_periods, raw_periods, _PERIOD_HINT))
+        problems.append(_bad_cells(data, "period", rows, bad_periods, _PERIOD_HINT))
     granularity = parsed[0][1] if parsed else "month"
     mixed = [(i, kind) for i, kind, _, _ in parsed if kind != granularity]
     if mixed:
@@ -409,7 +374,7 @@ def _time_series(kpi: str, data: _Csv) -> Series:
         why += f"{_more(len(repeats) - 1)}; keep one row per period"
         problems.append(Problem(data.text, i + 2, "column 'period'", why))
     if bad_values.any():
-        problems.append(_bad_cells(data, "value", rows, bad_values, raw_values, _NUMBER_HINT))
+        problems.append(_bad_cells(data, "value", rows, bad_values, _NUMBER_HINT))
     if problems:
         raise _Bad(*problems)
     points = sorted(
@@ -446,7 +411,7 @@ def _tickets(kpi: str, source: Mapping, data: _Csv) -> Series:
             if not fmt:
                 what = "an ISO 8601 timestamp such as 2026-03-15T10:30; fix the cell, or give "
                 what += "source.timestamp_format (such as '%d-%m-%Y %H:%M')"
-            problem = _bad_cells(data, column, kept, bad, raw, what) if bad.any() else None
+            problem = _bad_cells(data, column, kept, bad, what) if bad.any() else None
             data.cache[cache_key] = micros, valid, problem
         micros, valid, problem = data.cache[cache_key]
         problems.extend([problem] if problem else [])
@@ -468,7 +433,7 @@ def _tickets(kpi: str, source: Mapping, data: _Csv) -> Series:
         raw = data.table[measure["column"]].take(rows)
         values, valid, bad = _numbers(raw)
         if bad.any():
-            problems.append(_bad_cells(data, measure["column"], rows, bad, raw, _NUMBER_HINT))
+            problems.append(_bad_cells(data, measure["column"], rows, bad, _NUMBER_HINT))
         ok = ok & valid
     if problems:
         raise _Bad(*problems)
@@ -521,7 +486,7 @@ def _order(data: _Csv, column: str, source: Mapping, problems: list[Problem]) ->
         keys = [("", "ascending", "at_start")]
         return _np(pc.rank(raw.combine_chunks(), sort_keys=keys, tiebreaker="dense"))
     if bad.any():
-        problems.append(_bad_cells(data, column, np.arange(len(raw)), bad, raw, what))
+        problems.append(_bad_cells(data, column, np.arange(len(raw)), bad, what))
     return np.where(valid, values, -np.inf)  # a row without order_by never wins
 
 
@@ -538,14 +503,12 @@ def _matches(
         hit |= _np(pc.is_in(raw, value_set=pa.array(texts, pa.string())))
     flags = [w for w in wanted if isinstance(w, bool)]
     numbers = [w for w in wanted if isinstance(w, int | float) and not isinstance(w, bool)]
-    for targets, convert, what in (
-        (flags, _booleans, _BOOL_HINT),
-        (numbers, _numbers, _NUMBER_HINT),
-    ):
+    checks = ((flags, _booleans, _BOOL_HINT), (numbers, _numbers, _NUMBER_HINT))
+    for targets, convert, what in checks:
         if targets:
             values, valid, bad = convert(raw)
             if bad.any():
-                problems.append(_bad_cells(data, column, rows, bad, raw, what))
+                problems.append(_bad_cells(data, column, rows, bad, what))
             hit |= valid & np.isin(values, targets)
     return hit
 
@@ -564,24 +527,15 @@ def _aggregate(micros: np.ndarray, values: np.ndarray, period: str, how: str) ->
     result = grouped.quantile(0.9) if how == "p90" else getattr(grouped, how)()
     points = []
     for key, value in result.items():
-        label = _label(period, int(key))
+        k = int(key)
+        if period in ("day", "week"):
+            day = _EPOCH + timedelta(days=k)
+            iso = day.isocalendar()
+            label = day.isoformat() if period == "day" else f"{iso.year:04d}-W{iso.week:02d}"
+        elif period == "month":
+            label = f"{1970 + k // 12:04d}-{k % 12 + 1:02d}"
+        else:
+            label = f"{1970 + k // 4:04d}-Q{k % 4 + 1}"
         _, start, end = period_bounds(label)
         points.append(Point(label, start, end, float(value)))
     return tuple(points)
-
-
-def _label(period: str, key: int) -> str:
-    if period == "month":
-        return f"{1970 + key // 12}-{key % 12 + 1:02d}"
-    if period == "quarter":
-        return f"{1970 + key // 4}-Q{key % 4 + 1}"
-    start = _EPOCH + timedelta(days=key)
-    if period == "day":
-        return start.isoformat()
-    year, week, _ = start.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def _add_months(start: date, months: int) -> date:
-    index = start.year * 12 + start.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)

@@ -1,0 +1,201 @@
+"""How long load_series takes on a large ServiceNow-shaped event log, beside the floor.
+
+Synthesises an incident export in the shape of the public ServiceNow "Incident management
+process enriched event log" (36 columns, several rows per incident, day-first timestamps
+without seconds, '?' for missing values) in a temporary folder, then prints, best of 3:
+  - load_series() computing two KPIs from it in one call: monthly MTTR (hours from
+    opened_at to resolved_at, mean, last row per number by sys_mod_count, placed by
+    resolved_at) and monthly SLA share (made_sla true);
+  - the floor measured in the same run: the same work written directly with pyarrow.csv
+    (include_columns + timestamp_parsers), keep-last per incident and a grouped mean.
+
+Usage: python benchmarks/metrics.py [--rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from csitools.metrics import load_series
+
+# The header of /work/shared/data/servicenow-incident-event-log.csv.
+HEADER_LINE = (
+    "number,incident_state,active,reassignment_count,reopen_count,sys_mod_count,made_sla,"
+    "caller_id,opened_by,opened_at,sys_created_by,sys_created_at,sys_updated_by,sys_updated_at,"
+    "contact_type,location,category,subcategory,u_symptom,cmdb_ci,impact,urgency,priority,"
+    "assignment_group,assigned_to,knowledge,u_priority_confirmation,notify,problem_id,rfc,"
+    "vendor,caused_by,closed_code,resolved_by,resolved_at,closed_at"
+)
+HEADER = HEADER_LINE.split(",")
+DAY_FIRST = "%d-%m-%Y %H:%M"
+STATES = np.array(["New", "Active", "Awaiting User Info", "Resolved", "Closed"])
+
+
+def synthesise(path: Path, rows: int, seed: int = 7) -> int:
+    """Write ``rows`` event rows (4-6 per incident) and return the number of incidents."""
+    rng = np.random.default_rng(seed)
+    per = rng.integers(4, 7, size=rows // 4 + 1)
+    ends = np.cumsum(per)
+    incidents = int(np.searchsorted(ends, rows)) + 1
+    per = per[:incidents]
+    per[-1] -= ends[incidents - 1] - rows
+    incident = np.repeat(np.arange(incidents), per)
+    seq = np.arange(rows) - np.repeat(np.cumsum(per) - per, per)
+    # 1 % of incidents have their rows out of order, as in the real log: order_by matters.
+    shuffled = np.repeat(rng.random(incidents) < 0.01, per)
+    mod_count = np.where(shuffled, per[incident] - 1 - seq, seq)
+    start = int(np.datetime64("2025-01-01T00:00", "s").astype(np.int64))
+    opened = start + rng.integers(0, 365 * 86400 // 60, incidents) * 60
+    to_resolve = (rng.gamma(1.2, 40 * 3600, incidents) // 60 * 60).astype(np.int64)
+    resolved = opened + to_resolve
+    unresolved = np.repeat(rng.random(incidents) < 0.03, per)
+
+    def stamps(seconds: np.ndarray) -> pa.Array:
+        return pc.strftime(pa.array(seconds.astype("datetime64[s]")), format=DAY_FIRST)
+
+    def labels(prefix: str, high: int) -> pa.Array:
+        numbers = pc.cast(pa.array(rng.integers(1, high, rows)), pa.string())
+        return pc.binary_join_element_wise(prefix, numbers, "")
+
+    def constant(text: str) -> pa.Array:
+        return pa.array(np.full(rows, text))
+
+    def flags(p_true: np.ndarray | float) -> pa.Array:
+        return pa.array(np.where(rng.random(rows) < p_true, "TRUE", "FALSE"))
+
+    updated = opened[incident] + to_resolve[incident] * seq // np.maximum(per[incident] - 1, 1)
+    columns = {
+        "number": pc.binary_join_element_wise(
+            "INC", pc.utf8_lpad(pc.cast(pa.array(incident), pa.string()), 7, "0"), ""
+        ),
+        "incident_state": pa.array(STATES[np.minimum(mod_count, 4)]),
+        "active": pa.array(np.where(mod_count < per[incident] - 1, "TRUE", "FALSE")),
+        "reassignment_count": pa.array(rng.integers(0, 4, rows)),
+        "reopen_count": pa.array(np.zeros(rows, np.int64)),
+        "sys_mod_count": pa.array(mod_count),
+        "made_sla": flags(0.9),
+        "caller_id": labels("Caller ", 5000),
+        "opened_by": labels("Opened by  ", 200),
+        "opened_at": stamps(opened[incident]),
+        "sys_created_by": labels("Created by ", 200),
+        "sys_created_at": stamps(opened[incident]),
+        "sys_updated_by": labels("Updated by ", 900),
+        "sys_updated_at": stamps(updated),
+        "contact_type": constant("Phone"),
+        "location": labels("Location ", 200),
+        "category": labels("Category ", 60),
+        "subcategory": labels("Subcategory ", 200),
+        "u_symptom": labels("Symptom ", 500),
+        "cmdb_ci": constant("?"),
+        "impact": constant("2 - Medium"),
+        "urgency": constant("2 - Medium"),
+        "priority": constant("3 - Moderate"),
+        "assignment_group": labels("Group ", 80),
+        "assigned_to": labels("Resolver ", 200),
+        "knowledge": flags(0.2),
+        "u_priority_confirmation": constant("FALSE"),
+        "notify": constant("Do Not Notify"),
+        "problem_id": constant("?"),
+        "rfc": constant("?"),
+        "vendor": constant("?"),
+        "caused_by": constant("?"),
+        "closed_code": labels("code ", 10),
+        "resolved_by": labels("Resolved by ", 200),
+        "resolved_at": pc.if_else(pa.array(unresolved), "?", stamps(resolved[incident])),
+        "closed_at": stamps(resolved[incident] + 5 * 86400),
+    }
+    assert list(columns) == HEADER
+    with path.open("wb") as f:
+        f.write(f"{HEADER_LINE}\n".encode())
+        options = pacsv.WriteOptions(include_header=False, quoting_style="none")
+        pacsv.write_csv(pa.table(columns), f, options)
+    return incidents
+
+
+def floor(path: Path) -> tuple[dict[str, float], dict[str, float]]:
+    """The same two KPIs written directly: pyarrow.csv with timestamp parsers, keep the
+    last row per incident, a grouped mean."""
+    wanted = ["number", "sys_mod_count", "made_sla", "opened_at", "resolved_at"]
+    options = pacsv.ConvertOptions(
+        include_columns=wanted, timestamp_parsers=[DAY_FIRST], null_values=["?"]
+    )
+    frame = pacsv.read_csv(path, convert_options=options).to_pandas()
+    frame = frame.sort_values("sys_mod_count", kind="stable")
+    frame = frame.drop_duplicates("number", keep="last")
+    frame = frame[frame["resolved_at"].notna()]
+    month = frame["resolved_at"].to_numpy().astype("datetime64[M]")
+    hours = (frame["resolved_at"] - frame["opened_at"]).dt.total_seconds() / 3600
+    mttr = hours.groupby(month).mean()
+    sla = (frame["made_sla"] * 100.0).groupby(month).mean()
+    return (
+        {str(k)[:7]: v for k, v in mttr.items()},
+        {str(k)[:7]: v for k, v in sla.items()},
+    )
+
+
+def best(fn: Callable[[], Any], repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        path = root / "kpis" / "data" / "incidents.csv"
+        path.parent.mkdir(parents=True)
+        incidents = synthesise(path, args.rows)
+        size = path.stat().st_size / 1e6
+        print(f"export: {args.rows:,} rows, {incidents:,} incidents, {size:,.0f} MB")
+        common = {
+            "csv": "kpis/data/incidents.csv",
+            "key": "number",
+            "order_by": "sys_mod_count",
+            "time": "resolved_at",
+            "timestamp_format": DAY_FIRST,
+            "period": "month",
+            "aggregate": "mean",
+        }
+        sources = {
+            "mttr": {**common, "measure": {"duration": ["opened_at", "resolved_at"]}},
+            "sla": {**common, "measure": {"share": {"made_sla": True}}},
+        }
+
+        # Both must say the same before their times mean anything.
+        series, problems = load_series(sources, root)
+        assert problems == [], problems
+        mttr, sla = floor(path)
+        for name, expected in (("mttr", mttr), ("sla", sla)):
+            got = {p.period: p.value for p in series[name].points}
+            assert got.keys() == expected.keys(), (name, got.keys(), expected.keys())
+            assert all(abs(got[k] - expected[k]) < 1e-9 for k in got), name
+
+        # Interleaved, so that a busy moment on the machine does not favour one side.
+        t_ours, t_floor = float("inf"), float("inf")
+        for _ in range(3):
+            t_ours = min(t_ours, best(lambda: load_series(sources, root), 1))
+            t_floor = min(t_floor, best(lambda: floor(path), 1))
+        print("timings (best of 3):")
+        print(f"  load_series: monthly MTTR + SLA share   {t_ours:7.3f} s")
+        print(f"  floor: pyarrow.csv + parsers + groupby  {t_floor:7.3f} s")
+        print(f"  ratio                                   {t_ours / t_floor:7.2f}  (target <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()
