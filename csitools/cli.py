@@ -280,5 +280,59 @@ def serve(as_of: datetime | None, dev_addr: str) -> None:
     mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
 
 
+@main.command()
+@AS_OF
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("charts"),
+    show_default=True,
+    help="Folder to write the charts to.",
+)
+@click.option("--png", is_flag=True, help="Write PNG instead of SVG.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes to render with (default: one per core).",
+)
+def charts(as_of: datetime | None, out_dir: Path, png: bool, jobs: int | None) -> None:
+    """Render a chart per KPI and per improvement (one panel per target).
+
+    Charts are cached by a hash of what feeds them under .cache/csi/charts, so a
+    second run renders only what changed. The same data and --as-of give the
+    same bytes.
+
+    \b
+    Examples:
+      csi charts
+      csi charts --out public/charts --png --as-of 2026-10-31
+    """
+    from csitools.charts import chart_specs, render_charts
+
+    root = _one_root()
+    day = as_of.date() if as_of else date.today()
+    validation = validate_repository(root, day)
+    _warn_problems(validation)
+    specs = chart_specs(validation.register, validation.series, validation.status, day)
+    fmt = "png" if png else "svg"
+    cache = root / ".cache" / "csi" / "charts"
+    if sys.stderr.isatty():
+        with click.progressbar(length=len(specs), label="charts", file=sys.stderr) as bar:
+            report = render_charts(
+                specs, out_dir, cache, fmt, jobs=jobs, progress=lambda: bar.update(1)
+            )
+    else:
+        report = render_charts(specs, out_dir, cache, fmt, jobs=jobs)
+    for path in report.written:
+        click.echo(os.path.relpath(path))
+    click.echo(
+        f"{len(report.written)} charts in {os.path.relpath(out_dir)}/: {report.rendered} "
+        f"rendered, {report.cached} from the cache, {report.removed} stale removed",
+        err=True,
+    )
+
+
 if __name__ == "__main__":  # python -m csitools.cli
     main()

@@ -11,6 +11,7 @@ import pytest
 CASES = Path(__file__).parent / "cases"
 BASE = CASES / "base"
 REPO = Path(__file__).parent.parent
+GOLDEN = Path(__file__).parent / "golden"
 
 
 def materialise(case: Path | None, dest: Path) -> Path:

@@ -1,0 +1,272 @@
+"""Register + status -> ``{page path: markdown}``: the published register's pages.
+
+Pure: no file is read or written here. The MkDocs plugin hands the pages to MkDocs;
+tests compare them with golden files. Pages come from Jinja2 templates under
+``csitools/templates/csi/``; a register can override any of them by putting a file of
+the same name under ``site_config/overrides/csi/``.
+
+Everything a contributor wrote reaches the page through ``safe_md`` (Markdown with raw
+HTML escaped, dangerous link schemes disarmed, no attribute lists) or ``cell`` (one
+line of escaped text for tables and attributes), so no field can inject markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import jinja2
+
+from csitools.model import Improvement, Kpi, Register
+from csitools.status import HEALTH_ORDER, ImprovementStatus, RegisterStatus, TargetStatus
+
+ATTENTION = ("regressed", "missed", "at-risk", "stale")
+DUE_SOON_DAYS = 30
+
+_UNSAFE_SCHEME = re.compile(r"^(?:javascript|vbscript|data|file):", re.I)
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_URL_ATTR = re.compile(r'\b(href|src|action|formaction|xlink:href)="([^"]*)"', re.I)
+
+
+def safe_md(text: str | None) -> str:
+    """Contributor text as Markdown that cannot carry live markup: raw HTML is escaped
+    (shown as text) and ``{...}`` attribute lists are disarmed; link targets are
+    checked after rendering by ``disarm_links``."""
+    if not text:
+        return ""
+    text = html.escape(text, quote=False)
+    return text.replace("{", "&#123;").replace("}", "&#125;")
+
+
+def cell(text: object) -> str:
+    """One line of escaped text, safe in a table cell and inside an attribute."""
+    if text is None:
+        return ""
+    value = html.escape(" ".join(str(text).split()), quote=True)
+    return (
+        value.replace("|", "&#124;")
+        .replace("{", "&#123;")
+        .replace("[", "&#91;")
+        .replace("*", "&#42;")
+        .replace("_", "&#95;")
+        .replace("`", "&#96;")
+    )
+
+
+def disarm_links(page_html: str) -> str:
+    """Replace link targets whose scheme could run code (``javascript:`` and friends,
+    however spelt with spaces or control characters) by ``#unsafe-link``."""
+
+    def fix(match: re.Match[str]) -> str:
+        target = match.group(2)
+        for _ in range(3):  # entities spelt inside entities: &amp;#106;avascript:
+            target = html.unescape(target)
+        if _UNSAFE_SCHEME.match(_CONTROL.sub("", target)):
+            return f'{match.group(1)}="#unsafe-link"'
+        return match.group(0)
+
+    return _URL_ATTR.sub(fix, page_html)
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def num(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+
+
+def money(amount: float | None, currency: str = "") -> str:
+    if amount is None:
+        return "—"
+    if amount >= 1_000_000:
+        text = f"{amount / 1_000_000:,.3f}".rstrip("0").rstrip(".") + " M"
+    else:
+        text = f"{amount:,.0f}"
+    return f"{text} {currency}".strip()
+
+
+def long_date(day: date | None) -> str:
+    return "—" if day is None else f"{day.day} {day:%b %Y}"
+
+
+def badge(value: str | None, kind: str = "health") -> str:
+    label = value or "not measured"
+    slug = re.sub(r"[^a-z0-9-]", "-", label.lower())
+    return f'<span class="csi-badge csi-{kind} csi-{kind}--{slug}">{cell(label)}</span>'
+
+
+def reason(t: TargetStatus, kpi: Kpi | None) -> str:
+    """The health of one target, in words."""
+    unit = f" {kpi.unit}" if kpi else ""
+    name = kpi.name if kpi else t.kpi
+    due = long_date(t.due)
+    if t.current is None:
+        return f"{name}: no data since the cycle opened; target {num(t.target)}{unit} by {due}."
+    text = (
+        f"{name}: {num(t.current)}{unit} in {t.current_period} against a target of "
+        f"{num(t.target)}{unit} due {due}, from a baseline of {num(t.baseline)}{unit}; "
+        f"progress {pct(t.progress)} with {pct(t.elapsed)} of the time gone"
+    )
+    if t.forecast == "not converging":
+        text += "; the trend is not converging on the target"
+    elif t.forecast:
+        text += f"; the trend reaches the target around {long_date(date.fromisoformat(t.forecast))}"
+    return text + "."
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart the pages may show: its site path and text alternative."""
+
+    path: str
+    alt: str
+
+
+def _environment(overrides: Path | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if overrides is not None and overrides.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(overrides)))
+    loaders.append(jinja2.PackageLoader("csitools", "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=False,  # Markdown, not HTML: every value goes through a filter
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        safe_md=safe_md,
+        cell=cell,
+        pct=pct,
+        num=num,
+        money=money,
+        long_date=long_date,
+        badge=badge,
+    )
+    return env
+
+
+def _raci_matrix(imp: Improvement) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """Activities x parties with R/A/C/I letters, parties in order of appearance."""
+    parties: list[str] = []
+    for row in imp.raci:
+        for who in (*row.responsible, row.accountable, *row.consulted, *row.informed):
+            if who not in parties:
+                parties.append(who)
+    rows = []
+    for row in imp.raci:
+        letters = []
+        for who in parties:
+            mark = "".join(
+                letter
+                for letter, group in (
+                    ("R", row.responsible),
+                    ("A", (row.accountable,)),
+                    ("C", row.consulted),
+                    ("I", row.informed),
+                )
+                if who in group
+            )
+            letters.append(mark)
+        rows.append((row.activity, letters))
+    return parties, rows
+
+
+def _involvement(reg: Register) -> dict[str, list[tuple[Improvement, str, str]]]:
+    """For each person or team id: (improvement, activity, RACI letters)."""
+    out: dict[str, list[tuple[Improvement, str, str]]] = {}
+    for imp in reg.improvements:
+        parties, rows = _raci_matrix(imp)
+        for activity, letters in rows:
+            for who, mark in zip(parties, letters, strict=True):
+                if mark:
+                    out.setdefault(who, []).append((imp, activity, mark))
+    return out
+
+
+def build_pages(
+    reg: Register,
+    status: RegisterStatus,
+    charts: Mapping[str, Chart],
+    overrides: Path | None = None,
+) -> dict[str, str]:
+    """Every generated page of the site: ``{docs-relative path: markdown}``."""
+    env = _environment(overrides)
+    by_id: dict[str, ImprovementStatus] = {s.id: s for s in status.improvements}
+    as_of = status.as_of
+    ranked = sorted(
+        (i for i in reg.improvements if i.status in ("proposed", "approved")),
+        key=lambda i: (-by_id[i.id].score, i.id),
+    )
+    targets = [
+        (imp, t) for imp in reg.improvements for t in by_id[imp.id].targets
+    ]  # open-cycle targets of the measured entries
+    names = {p.id: p.name for p in reg.people.values()} | {t.id: t.name for t in reg.teams.values()}
+    dependents: dict[str, list[Improvement]] = {}
+    for imp in reg.improvements:
+        for dep in imp.depends_on:
+            dependents.setdefault(dep, []).append(imp)
+    common = dict(
+        dependents=dependents,
+        reg=reg,
+        settings=reg.settings,
+        status=status,
+        by_id=by_id,
+        as_of=as_of,
+        charts=charts,
+        names=names,
+        health_order=HEALTH_ORDER,
+        reason=reason,
+    )
+    pages: dict[str, str] = {}
+    attention = [
+        (imp, by_id[imp.id])
+        for imp in reg.improvements
+        if by_id[imp.id].health in ATTENTION or by_id[imp.id].flags
+    ]
+    attention.sort(key=lambda pair: (HEALTH_ORDER.index(pair[1].health or "no-data"), pair[0].id))
+    pages["index.md"] = env.get_template("csi/home.md.j2").render(
+        **common, ranked=ranked, attention=attention
+    )
+    pages["register/index.md"] = env.get_template("csi/register.md.j2").render(**common)
+    tpl = env.get_template("csi/improvement.md.j2")
+    for imp in reg.improvements:
+        parties, raci_rows = _raci_matrix(imp)
+        pages[f"improvements/{imp.id}.md"] = tpl.render(
+            **common, imp=imp, st=by_id[imp.id], parties=parties, raci_rows=raci_rows
+        )
+    pages["kpis/index.md"] = env.get_template("csi/kpis.md.j2").render(**common)
+    tpl = env.get_template("csi/kpi.md.j2")
+    for kpi in reg.kpis.values():
+        users = [
+            (imp, c, t)
+            for imp in reg.improvements
+            for c in imp.cycles
+            for t in c.targets
+            if t.kpi == kpi.id
+        ]
+        pages[f"kpis/{kpi.id}.md"] = tpl.render(
+            **common, kpi=kpi, ks=status.kpis[kpi.id], users=users
+        )
+    pages["scorecard.md"] = env.get_template("csi/scorecard.md.j2").render(**common)
+    pages["people.md"] = env.get_template("csi/people.md.j2").render(
+        **common, involvement=_involvement(reg)
+    )
+    soon = as_of + timedelta(days=DUE_SOON_DAYS)
+    pages["review.md"] = env.get_template("csi/review.md.j2").render(
+        **common,
+        troubled=[(i, t) for i, t in targets if t.health in ("at-risk", "missed", "regressed")],
+        stale=[k for k in status.kpis.values() if k.stale],
+        breaches=[k for k in status.kpis.values() if k.threshold_breach],
+        due_soon=[(i, t) for i, t in targets if as_of <= t.due <= soon],
+        soon=soon,
+    )
+    return pages

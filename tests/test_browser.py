@@ -1,0 +1,225 @@
+"""The published site in a real browser: Debian's Chromium, headless, driven by
+Playwright, the site served by `python -m http.server` on 127.0.0.1.
+
+The site is the sample register plus one entry whose fields carry script payloads.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import pytest
+from click.testing import CliRunner
+
+from csitools.cli import main
+from tests.conftest import REPO
+from tests.test_site import payload_entry
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if os.environ.get("CSI_REQUIRE_BROWSER") and CHROMIUM is None:  # set by .ci/run
+    raise RuntimeError("CSI_REQUIRE_BROWSER is set but chromium is not installed")
+playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium)"
+    ),
+]
+
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("browser") / "repo"
+    root.mkdir()
+    for part in ("register", "kpis", "site_config"):
+        shutil.copytree(REPO / part, root / part)
+    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "register" / "CSI-0099-payload.yaml").write_text(
+        payload_entry().replace("CSI-0003", "CSI-0099").replace("alice", "afitzgerald")
+        .replace("bob", "sbello").replace("carol", "dokafor")
+    )  # fmt: skip
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)
+        mp.setenv("NO_MKDOCS_2_WARNING", "1")
+        result = CliRunner().invoke(main, ["build", "--as-of", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", "site"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base, timeout=1)
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield base
+    server.terminate()
+    server.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.csi_console = []  # type: ignore[attr-defined]
+    pg.csi_dialogs = []  # type: ignore[attr-defined]
+    pg.on("console", lambda m: pg.csi_console.append(f"{m.type}: {m.text}"))
+    pg.on("pageerror", lambda e: pg.csi_console.append(f"pageerror: {e}"))
+
+    def on_dialog(d) -> None:  # type: ignore[no-untyped-def]
+        pg.csi_dialogs.append(d.message)
+        d.dismiss()
+
+    pg.on("dialog", on_dialog)
+    yield pg
+    context.close()
+
+
+def test_home_loads_without_console_errors(site: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site)
+    page.wait_for_load_state("networkidle")
+    assert "Continual Improvement Register" in page.title() or page.title()
+    assert page.locator("h1").first.inner_text().startswith("Northbridge Mutual")
+    errors = [m for m in page.csi_console if m.startswith(("error", "pageerror"))]
+    assert errors == []
+
+
+def test_search_finds_an_improvement_by_a_word_of_its_title(site: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.wait_for_load_state("networkidle")  # the search worker has fetched its index
+    box = page.locator("input.md-search__input")
+    result = page.locator(".md-search-result__item").first
+    for attempt in range(5):
+        # A query typed before the worker has built its index gets no answer; type again.
+        box.fill("")
+        box.type("swarm", delay=20)
+        try:
+            result.wait_for(timeout=3000)
+            break
+        except playwright.TimeoutError:
+            if attempt == 4:
+                raise
+    assert "Swarm" in page.locator(".md-search-result").inner_text()
+
+
+def test_improvement_page_shows_raci_and_charts(site: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site + "improvements/CSI-0003/")
+    page.wait_for_load_state("networkidle")
+    raci = page.locator("h2#raci + table, h2#raci ~ div table").first
+    assert "Activity" in raci.inner_text()
+    assert "A" in raci.inner_text()
+    images = page.locator("article img[src$='.svg']")
+    assert images.count() >= 1
+    for i in range(images.count()):
+        img = images.nth(i)
+        img.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=img.element_handle()
+        )
+        assert img.evaluate("img => img.naturalWidth") > 0
+        assert img.get_attribute("alt")
+
+
+def test_register_table_sorts_by_a_column(site: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site + "register/")
+    header = page.locator(".csi-sortable th", has_text="Score")
+    header.click()
+    scores = page.locator(".csi-sortable tbody tr td:nth-child(7)").all_inner_texts()
+    assert [float(s) for s in scores] == sorted(float(s) for s in scores)
+    header.click()
+    scores = page.locator(".csi-sortable tbody tr td:nth-child(7)").all_inner_texts()
+    assert [float(s) for s in scores] == sorted((float(s) for s in scores), reverse=True)
+
+
+def test_script_payloads_do_not_run(site: str, page) -> None:  # type: ignore[no-untyped-def]
+    for path in ["improvements/CSI-0099/", "register/", "people/", "index.html"]:
+        page.goto(site + path)
+        page.wait_for_load_state("networkidle")
+        for link in page.locator("article a").all():
+            href = link.get_attribute("href") or ""
+            assert not href.strip().lower().startswith("javascript"), href
+        page.locator("article").first.hover()
+    unsafe = page.goto(site + "improvements/CSI-0099/")
+    assert unsafe is not None and unsafe.ok
+    page.locator("a", has_text="click").first.click()
+    page.wait_for_timeout(200)
+    assert page.csi_dialogs == []
+    assert [m for m in page.csi_console if "alert" in m or m.startswith("pageerror")] == []
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and name in ("href", "src") and tag in ("a", "img", "link", "script"):
+                self.links.append(value)
+
+
+def test_crawl_finds_no_broken_internal_link(site: str) -> None:
+    seen: set[str] = set()
+    todo = [site]
+    broken: list[str] = []
+    pages = 0
+    while todo:
+        url = todo.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                kind = response.headers.get("Content-Type", "")
+                body = response.read()
+        except OSError as exc:
+            broken.append(f"{url}: {exc}")
+            continue
+        if "html" not in kind:
+            continue
+        pages += 1
+        parser = _Links()
+        parser.feed(body.decode("utf-8"))
+        for link in parser.links:
+            target = urldefrag(urljoin(url, link)).url
+            if urlparse(target).netloc == urlparse(site).netloc and target not in seen:
+                todo.append(target)
+    assert broken == []
+    assert pages >= 30
