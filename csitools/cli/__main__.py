@@ -1,0 +1,5 @@
+"""python -m csitools.cli"""
+
+from csitools.cli import main
+
+main(prog_name="csi")

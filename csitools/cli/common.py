@@ -1,0 +1,49 @@
+"""What every csi command shares: finding the register, the --as-of option."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from csitools.pipeline import Validation, find_root
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def display(root: Path, rel: str) -> str:
+    """A problem's path as the user can open it from the current folder."""
+    full = root / rel
+    try:
+        return os.path.relpath(full, Path.cwd()).replace(os.sep, "/")
+    except ValueError:  # another drive on Windows
+        return full.as_posix()
+
+
+AS_OF = click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Judge the data as of this date, YYYY-MM-DD (default: today).",
+)
+
+
+def one_root() -> Path:
+    root = find_root(Path.cwd())
+    if root is None:
+        raise click.UsageError(
+            "no register/ folder here or above; run csi in a register repository "
+            "or create one with csi init"
+        )
+    return root
+
+
+def warn_problems(validation: Validation) -> None:
+    if validation.problems:
+        n = len(validation.problems)
+        click.echo(
+            f"warning: the register has {n} problem{'s' if n != 1 else ''}; "
+            "results may be incomplete. Run csi validate for details.",
+            err=True,
+        )
