@@ -213,3 +213,51 @@ def test_build_refuses_an_invalid_register(
         "Error: the register has problems; fix them, then build again"
     )
     assert not (root / "site").exists()
+
+
+def test_serve_rebuilds_when_an_entry_changes(tmp_path: Path) -> None:
+    """`csi serve` watches register/: edit a title, the served page follows."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    root = make_site_repo(tmp_path / "repo")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    cmd = [sys.executable, "-m", "csitools.cli", "serve", "--as-of", AS_OF]
+    server = subprocess.Popen(
+        [*cmd, "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/improvements/CSI-0002/"
+
+    def fetch() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    def wait_for(text: str) -> bool:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if text in fetch():
+                return True
+            time.sleep(0.3)
+        return False
+
+    try:
+        assert wait_for("Knowledge base for the service desk")
+        entry = root / "register" / "CSI-0002-knowledge-base.yaml"
+        entry.write_text(entry.read_text().replace("Knowledge base for", "One knowledge base for"))
+        assert wait_for("One knowledge base for the service desk")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
