@@ -25,8 +25,9 @@ from pathlib import Path
 import matplotlib
 from matplotlib.figure import Figure
 
-from csitools import charts
-from csitools.charts import ChartSpec, chart_specs, render_charts
+from csitools import drawing
+from csitools.charts import ChartSpec, chart_specs
+from csitools.drawing import render_charts
 from csitools.pipeline import validate_repository
 
 BASE = Path(__file__).resolve().parent.parent / "tests" / "cases" / "base"
@@ -101,25 +102,25 @@ def make_register(root: Path, kpis: int, entries: int) -> None:
 
 def _setup_bare() -> None:
     matplotlib.rcdefaults()
-    matplotlib.rcParams.update(charts.RC)
+    matplotlib.rcParams.update(drawing.RC)
 
 
 def bare(spec: ChartSpec, fmt: str, path: Path) -> None:
-    """The same artists as charts.render_chart, without its wrapper: no rc context, no
+    """The same artists as drawing.render_chart, without its wrapper: no rc context, no
     label placement rules, no cache; rc settings are set once per process."""
-    box = charts.BOX
+    box = drawing.BOX
     fig = Figure(figsize=(8, 4.0 if len(spec.panels) == 1 else 0.9 + 2.7 * len(spec.panels)))
     fig.suptitle(spec.title)
     axes = fig.subplots(len(spec.panels), 1, sharex=True, squeeze=False)[:, 0]
     for ax, p in zip(axes, spec.panels, strict=True):
-        x = charts._x
+        x = drawing._x
         ax.set_xlim(x(p.x_range[0]), x(p.x_range[1]))
         for s in p.spans:
             ax.axvspan(x(s.start), x(s.end), color="#56B4E9", alpha=0.2)
             ax.text((x(s.start) + x(s.end)) / 2, 0.97, s.label, transform=ax.get_xaxis_transform())
         for line in p.lines:
             a, b = x(line.start or p.x_range[0]), x(line.end or p.x_range[1])
-            ax.plot([a, b], [line.value] * 2, **charts.STYLES[line.style])
+            ax.plot([a, b], [line.value] * 2, **drawing.STYLES[line.style])
             if line.label:
                 ax.text(b, line.value, line.label, fontsize=8, bbox=box)
         ax.axvline(x(p.as_of), color="#555555")
@@ -138,7 +139,7 @@ def bare(spec: ChartSpec, fmt: str, path: Path) -> None:
         ax.set_ylabel(p.unit)
     axes[-1].set_xlabel("Date")
     buffer = BytesIO()
-    fig.savefig(buffer, format=fmt, metadata=charts.METADATA[fmt])
+    fig.savefig(buffer, format=fmt, metadata=drawing.METADATA[fmt])
     path.write_bytes(buffer.getvalue())
 
 
@@ -164,7 +165,7 @@ def run_ours(specs: list[ChartSpec], out: Path, cache: Path, fmt: str, jobs: int
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--charts", type=int, default=200)
-    parser.add_argument("--jobs", type=int, default=charts._cpu_count())
+    parser.add_argument("--jobs", type=int, default=drawing._cpu_count())
     parser.add_argument("--fmt", default="svg", choices=["svg", "png"])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()

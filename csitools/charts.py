@@ -1,10 +1,8 @@
-"""Series -> charts (SVG, optionally PNG), cached by content hash.
+"""Register, series and status -> chart specs: everything a chart shows, as plain data.
 
-Two steps, so the cache can decide before anything is drawn: ``chart_specs`` turns
-the register, series and status into ``ChartSpec``s, plain data that name everything
-a chart shows (pure, no I/O); ``render_charts`` draws only the specs whose digest is
-not in the cache yet, in a process pool when there are enough of them, and copies
-the results into the output folder.
+``chart_specs`` is pure (no I/O, no matplotlib): each ``ChartSpec`` names its series,
+lines, spans, targets and forecast, and a digest of all of it, so the drawing step
+(``csitools.drawing``) can skip whatever its cache already holds.
 
 One chart per KPI and one per improvement (a panel per targeted KPI), so a
 1,000-entry register makes about 1,200 charts, not one per target.
@@ -14,22 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import uuid
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from io import BytesIO
-from pathlib import Path
-from typing import Any
 
 import matplotlib
-from matplotlib import dates as mdates
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 from csitools.metrics import Point, Series
 from csitools.model import Cycle, Improvement, Kpi, Register, Target
@@ -38,46 +25,11 @@ from csitools.status import ImprovementStatus, RegisterStatus, TargetStatus, cyc
 FORMAT_VERSION = 1
 """Bump whenever the drawing code changes, so cached files drawn the old way are redrawn."""
 
-SERIAL_BELOW = 8
-"""Fewer charts to draw than this: draw them in this process, since starting a pool
-costs more than it saves."""
-
 LABELLED = 6
 """A KPI chart labels this many targets (the earliest due); the rest are unlabelled marks."""
 
 LEAD_DAYS = 92
 """How far before cycle 1 an improvement's panels start: about a quarter of context."""
-
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies. Every line
-# also has its own dash pattern and a direct label, so colour is never the only cue.
-INK, BLUE, GREEN, VERMILLION = "#000000", "#0072B2", "#009E73", "#D55E00"
-PURPLE, SKY, GREY = "#CC79A7", "#56B4E9", "#555555"  # grey: not Okabe–Ito, only for as-of
-STYLES: dict[str, dict[str, Any]] = {
-    "baseline": {"color": INK, "linestyle": ":", "linewidth": 1.6},
-    "target": {"color": GREEN, "linestyle": "-.", "linewidth": 1.8},
-    "threshold": {"color": VERMILLION, "linestyle": (0, (8, 3)), "linewidth": 1.6},
-    "asof": {"color": GREY, "linestyle": "-", "linewidth": 1.0},
-}
-
-RC: dict[str, Any] = {
-    # DejaVu Sans ships with matplotlib, so text is measured the same on every machine;
-    # the SVG names it, then sans-serif, for browsers that lack it.
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 10,
-    "svg.fonttype": "none",  # text as text: smaller files, faster, selectable
-    "svg.hashsalt": "csitools-charts",  # fixed ids instead of random ones
-    "date.epoch": "1970-01-01T00:00:00",  # _x() counts days from this epoch
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
-METADATA: dict[str, dict[str, Any]] = {"svg": {"Date": None}, "png": {"Software": None}}
-EPOCH = date(1970, 1, 1)
-# Direct labels sit on a translucent white box, so they stay legible over lines and shading.
-BOX = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
-LABEL: dict[str, Any] = {"fontsize": 8, "bbox": BOX, "zorder": 4}
-OFFSET: dict[str, Any] = {"textcoords": "offset points", "ha": "right", **LABEL}
-FORECAST: dict[str, Any] = {"color": PURPLE, "linestyle": (0, (4, 2)), "linewidth": 1.8}
 
 
 @dataclass(frozen=True)
@@ -154,17 +106,6 @@ class ChartSpec:
         payload = [FORMAT_VERSION, matplotlib.__version__, asdict(self)]
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class RenderReport:
-    written: tuple[Path, ...]
-    rendered: int
-    cached: int
-    removed: int
-
-
-# ---- specs: register + series + status -> plain data ------------------------------
 
 
 def num(value: float) -> str:
@@ -381,210 +322,3 @@ def chart_specs(
 
 
 # ---- drawing ------------------------------------------------------------------------
-
-
-def _x(iso: str) -> float:
-    return float((date.fromisoformat(iso) - EPOCH).days)
-
-
-def _y_limits(panel: Panel) -> tuple[float, float]:
-    values = [v for _, _, v in panel.points]
-    values += [line.value for line in panel.lines] + [t.value for t in panel.targets]
-    if panel.forecast:
-        values += [panel.forecast.start_value, panel.forecast.end_value]
-    if not values:
-        return 0.0, 1.0
-    lo, hi = min(values), max(values)
-    span = hi - lo or abs(hi) * 0.2 or 1.0
-    # Extra room on top for the cycle labels, which sit inside the axes.
-    return lo - 0.12 * span, hi + 0.35 * span
-
-
-def _spread(labels: list[tuple[float, float, str]], gap: float) -> list[tuple[float, float, str]]:
-    """Push apart labels that end near the same x so that none overlaps another."""
-    placed: list[tuple[float, float, str]] = []
-    for x, y, text in sorted(labels, key=lambda item: (item[1], item[0])):
-        for px, py, _ in placed:
-            if abs(px - x) < 1e-9 and y - py < gap:
-                y = py + gap
-        placed.append((x, y, text))
-    return placed
-
-
-def _draw_panel(ax: Axes, panel: Panel, bottom: bool) -> None:
-    x0, x1 = _x(panel.x_range[0]), _x(panel.x_range[1])
-    lo, hi = _y_limits(panel)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(lo, hi)
-    on_x = ax.get_xaxis_transform()  # x in data, y in axes fraction
-    for i, span in enumerate(panel.spans):
-        a, b = max(_x(span.start), x0), min(_x(span.end), x1)
-        # Neighbouring cycles differ in shade and are named, so colour is not needed.
-        ax.axvspan(a, b, color=SKY, alpha=0.12 if i % 2 else 0.25, linewidth=0, zorder=0)
-        ax.text((a + b) / 2, 0.97, span.label, transform=on_x, ha="center", va="top", weight="bold")
-    ends = []
-    for line in panel.lines:
-        a = _x(line.start) if line.start else x0
-        b = min(_x(line.end), x1) if line.end else x1
-        ax.plot([a, b], [line.value, line.value], zorder=2, **STYLES[line.style])
-        if line.label:
-            ends.append((b, line.value, line.label))
-    for b, y, text in _spread(ends, 0.07 * (hi - lo)):
-        ax.annotate(text, (b, y), xytext=(0, 3), va="bottom", **OFFSET)
-    x = _x(panel.as_of)
-    ax.axvline(x, zorder=1, **STYLES["asof"])
-    # Under the cycle names, in the headroom _y_limits keeps free of data.
-    right = (x - x0) / (x1 - x0) < 0.8
-    kw = {**OFFSET, "ha": "left" if right else "right", "va": "top", "xycoords": on_x}
-    ax.annotate(f"As of {panel.as_of}", (x, 0.9), xytext=(3 if right else -3, 0), **kw)
-    for t in panel.targets:
-        xy = (_x(t.day), t.value)
-        ax.plot(*xy, marker="D", markersize=7, color=GREEN, markeredgecolor=INK, zorder=5)
-        if t.label:
-            ax.annotate(t.label, xy, xytext=(-6, -9 if t.below else 9), va="center", **OFFSET)
-    if panel.points:
-        xs = [_x(day) for _, day, _ in panel.points]
-        ys = [v for _, _, v in panel.points]
-        # Above the label boxes: no label may hide a measurement.
-        ax.plot(xs, ys, color=BLUE, linewidth=2, marker="o", markersize=4, zorder=5)
-        # Right of the last point, on the side away from the latest target: the series
-        # came from the other side and heads to the target, so this corner is free.
-        up = not panel.targets or panel.targets[-1].value < ys[-1]
-        last = f"Measured {num(ys[-1])}"
-        kw = {**OFFSET, "ha": "left", "va": "center", "color": BLUE}
-        ax.annotate(last, (xs[-1], ys[-1]), xytext=(4, 10 if up else -10), **kw)
-    else:
-        ax.text(0.5, 0.5, panel.note, transform=ax.transAxes, ha="center", va="center", **LABEL)
-    if f := panel.forecast:
-        ax.plot([_x(f.start), _x(f.end)], [f.start_value, f.end_value], zorder=5, **FORECAST)
-        # Right of its end, across the target line from the target's own label (which
-        # sits left of the target marker); leftwards only near the right edge.
-        right = (_x(f.end) - x0) / (x1 - x0) < 0.75
-        up = 10 if panel.targets and panel.targets[-1].below else -10
-        kw = {**OFFSET, "ha": "left" if right else "right", "va": "center"}
-        ax.annotate(f.label, (_x(f.end), f.end_value), xytext=(4 if right else -4, up), **kw)
-    if panel.title:
-        ax.set_title(panel.title, loc="left", fontsize=10)
-    ax.set_ylabel(panel.unit)
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-    if bottom:
-        ax.set_xlabel("Date")
-
-
-def _figure(spec: ChartSpec) -> Figure:
-    if spec.placeholder:
-        fig = Figure(figsize=(8, 2.5))
-        fig.text(0.5, 0.85, spec.title, ha="center", va="top", fontsize=13)
-        fig.text(0.5, 0.45, spec.alt, ha="center", va="center", fontsize=11, color=GREY)
-        fig.add_artist(Rectangle((0.01, 0.03), 0.98, 0.94, fill=False, ec=GREY, ls="--"))
-        return fig
-    n = len(spec.panels)
-    height = 4.0 if n == 1 else 0.9 + 2.7 * n
-    fig = Figure(figsize=(8, height))
-    top, bottom = 1 - 0.55 / height, 0.6 / height
-    fig.subplots_adjust(left=0.09, right=0.97, top=top, bottom=bottom, hspace=0.25)
-    fig.suptitle(spec.title, x=0.09, ha="left", y=1 - 0.12 / height, fontsize=12)
-    axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
-    for i, (ax, panel) in enumerate(zip(axes, spec.panels, strict=True)):
-        _draw_panel(ax, panel, bottom=i == n - 1)
-    return fig
-
-
-def render_chart(spec: ChartSpec, fmt: str = "svg") -> bytes:
-    """The chart as SVG (or PNG) bytes; the same spec always gives the same bytes."""
-    if fmt not in METADATA:
-        raise ValueError(f"unknown chart format {fmt!r}; use svg or png")
-    # rcdefaults inside the context: a user's matplotlibrc cannot change our bytes,
-    # and nothing leaks into the caller's settings.
-    with matplotlib.rc_context():
-        matplotlib.rcdefaults()
-        matplotlib.rcParams.update(RC)
-        fig = _figure(spec)
-        FigureCanvasAgg(fig)
-        buffer = BytesIO()
-        about = {"Title": spec.title, "Description": spec.alt}  # for the file on its own
-        fig.savefig(buffer, format=fmt, dpi=100, metadata={**METADATA[fmt], **about})
-    return buffer.getvalue()
-
-
-# ---- files, cache, pool -------------------------------------------------------------
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Readers never see half a file: write a temporary beside it, then rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "xb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _render_to(spec: ChartSpec, fmt: str, path: Path) -> None:
-    write_atomic(path, render_chart(spec, fmt))
-
-
-def _cpu_count() -> int:
-    counter = getattr(os, "process_cpu_count", None) or os.cpu_count  # 3.13+ has the former
-    return counter() or 1
-
-
-def render_charts(
-    specs: Sequence[ChartSpec],
-    out_dir: Path,
-    cache_dir: Path,
-    fmt: str = "svg",
-    jobs: int | None = None,
-    progress: Callable[[], None] | None = None,
-) -> RenderReport:
-    """Draw the charts missing from ``cache_dir``, copy every chart to
-    ``out_dir/<name>.<fmt>``, and delete the cache entries no spec produced."""
-    if fmt not in METADATA:
-        raise ValueError(f"unknown chart format {fmt!r}; use svg or png")
-    names = [s.name for s in specs]
-    if len(set(names)) != len(names):
-        raise ValueError("chart names must be unique")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    keyed = [(spec, cache_dir / f"{spec.digest()}.{fmt}") for spec in specs]
-    todo = [(spec, path) for spec, path in keyed if not path.exists()]
-    workers = min(jobs or _cpu_count(), len(todo))
-    if workers > 1 and len(todo) >= SERIAL_BELOW:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_render_to, spec, fmt, path) for spec, path in todo]
-            try:
-                for future in as_completed(futures):
-                    future.result()  # re-raises a worker's exception here
-                    if progress:
-                        progress()
-            except BaseException:
-                pool.shutdown(cancel_futures=True)  # do not draw the rest for nothing
-                raise
-    else:
-        for spec, path in todo:
-            _render_to(spec, fmt, path)
-            if progress:
-                progress()
-    if progress:
-        for _ in range(len(keyed) - len(todo)):  # the cached ones are done too
-            progress()
-    written = []
-    for spec, path in keyed:
-        target = out_dir / f"{spec.name}.{fmt}"
-        data = path.read_bytes()
-        # Unchanged files keep their mtime, so `mkdocs serve` does not reload for nothing.
-        if not (target.exists() and target.read_bytes() == data):
-            write_atomic(target, data)
-        written.append(target)
-    keep = {path.name for _, path in keyed}
-    removed = 0
-    for entry in cache_dir.glob(f"*.{fmt}"):
-        if entry.name not in keep:
-            entry.unlink(missing_ok=True)
-            removed += 1
-    return RenderReport(tuple(written), len(todo), len(keyed) - len(todo), removed)

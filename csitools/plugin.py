@@ -21,7 +21,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from csitools.charts import chart_specs, render_charts
+from csitools.charts import chart_specs
+from csitools.drawing import render_charts
 from csitools.pipeline import validate_repository
 from csitools.site import Chart, build_pages, disarm_links
 

@@ -25,9 +25,8 @@ from csitools.charts import (
     TargetPoint,
     chart_specs,
     kpi_spec,
-    render_chart,
-    render_charts,
 )
+from csitools.drawing import render_chart, render_charts
 from csitools.pipeline import validate_repository
 
 AS_OF = date(2026, 5, 15)

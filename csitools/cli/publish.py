@@ -127,7 +127,8 @@ def charts(as_of: datetime | None, out_dir: Path, png: bool, jobs: int | None) -
       csi charts
       csi charts --out public/charts --png --as-of 2026-10-31
     """
-    from csitools.charts import chart_specs, render_charts
+    from csitools.charts import chart_specs
+    from csitools.drawing import render_charts
 
     root = one_root()
     day = as_of.date() if as_of else date.today()
