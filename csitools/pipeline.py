@@ -59,3 +59,33 @@ def find_root(start: Path) -> Path | None:
         if (folder / "register").is_dir():
             return folder
     return None
+
+
+_last: tuple[tuple[object, ...], Validation] | None = None
+
+
+def _fingerprint(root: Path, as_of: date) -> tuple[object, ...]:
+    """What a validation depends on: every register file's and data file's path, size
+    and modification time (stat only, no reading)."""
+    entries: list[tuple[str, int, int]] = []
+    for folder in ("register", "kpis", "site_config"):
+        base = root / folder
+        if base.is_dir():
+            for path in sorted(base.rglob("*")):
+                if path.suffix in (".yaml", ".yml", ".csv") and path.is_file():
+                    st = path.stat()
+                    entries.append((str(path), st.st_size, st.st_mtime_ns))
+    return (str(root.resolve()), as_of, tuple(entries))
+
+
+def validate_repository_once(root: Path, as_of: date | None = None) -> Validation:
+    """``validate_repository``, reusing the previous result in this process when no
+    file changed: `csi build` validates before MkDocs runs, and the plugin asks again."""
+    global _last
+    as_of = as_of or date.today()
+    key = _fingerprint(root, as_of)
+    if _last is not None and _last[0] == key:
+        return _last[1]
+    result = validate_repository(root, as_of)
+    _last = (key, result)
+    return result

@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files
 
 from csitools.charts import chart_specs
 from csitools.drawing import render_charts
-from csitools.pipeline import validate_repository
+from csitools.pipeline import validate_repository_once
 from csitools.site import Chart, build_pages, disarm_links
 
 log = get_plugin_logger(__name__)
@@ -63,7 +63,7 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.root = (base_dir / (self.config.root or ".")).resolve()
         as_of = self._as_of()
-        validation = validate_repository(self.root, as_of)
+        validation = validate_repository_once(self.root, as_of)
         if validation.problems:
             lines = "\n".join(str(p) for p in validation.problems)
             n = len(validation.problems)

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from csitools.cli.common import AS_OF, one_root, warn_problems
-from csitools.pipeline import validate_repository
+from csitools.pipeline import validate_repository, validate_repository_once
 from csitools.report import report_text
 
 
@@ -60,7 +60,7 @@ def build(as_of: datetime | None, strict: bool, site_dir: Path | None) -> None:
 
     root = one_root()
     day = as_of.date() if as_of else date.today()
-    validation = validate_repository(root, day)
+    validation = validate_repository_once(root, day)
     if validation.problems:
         click.echo(report_text(len(validation.files), list(validation.problems)), nl=False)
         raise click.ClickException("the register has problems; fix them, then build again")

@@ -1,0 +1,34 @@
+"""validate_repository_once: `csi build` and the plugin share one validation, and any
+change to a register or data file is seen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from csitools.pipeline import validate_repository_once
+
+AS_OF = date(2026, 5, 15)
+
+
+def test_same_files_same_result_object(register_dir: Callable[..., Path]) -> None:
+    root = register_dir()
+    first = validate_repository_once(root, AS_OF)
+    assert validate_repository_once(root, AS_OF) is first
+    assert validate_repository_once(root, date(2026, 5, 16)) is not first
+
+
+def test_an_edited_file_is_validated_again(register_dir: Callable[..., Path]) -> None:
+    root = register_dir()
+    first = validate_repository_once(root, AS_OF)
+    assert first.problems == ()
+    entry = root / "register" / "CSI-0002-knowledge-base.yaml"
+    entry.write_text(entry.read_text().replace("owner: alice", "owner: zoe"))
+    second = validate_repository_once(root, AS_OF)
+    assert [p.message for p in second.problems] == [
+        "'zoe' is not in register/people.yaml; add them there or fix the id"
+    ]
+    csv = root / "kpis" / "data" / "email-satisfaction.csv"
+    csv.write_text(csv.read_text() + "2026-05,4.1\n")
+    assert validate_repository_once(root, AS_OF) is not second
