@@ -27,6 +27,16 @@ class Problem:
     message: str
     severity: str = "error"
 
+    def as_dict(self) -> dict[str, str | int]:
+        """The fields, for JSON output."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "json_path": self.json_path,
+            "message": self.message,
+            "severity": self.severity,
+        }
+
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.json_path}: {self.message}"
 

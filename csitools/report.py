@@ -26,16 +26,7 @@ def report_text(files: int, problems: Sequence[Problem]) -> str:
 def report_json(files: int, problems: Sequence[Problem]) -> str:
     payload = {
         "files": files,
-        "problems": [
-            {
-                "path": p.path,
-                "line": p.line,
-                "json_path": p.json_path,
-                "message": p.message,
-                "severity": p.severity,
-            }
-            for p in problems
-        ],
+        "problems": [p.as_dict() for p in problems],
         "summary": _summary(files, problems),
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -3,7 +3,8 @@
 Each command finds the register, calls one function, hands the result to a
 reporter, and turns expected failures into a message and an exit code: 0 clean,
 1 problems found, 2 usage errors. No traceback for bad input. Commands live in
-modules by theme: ``check`` (validate, status), ``publish`` (charts, build, serve).
+modules by theme: ``check`` (validate, status), ``publish`` (charts, build, serve),
+``history`` (diff), ``contribute`` (new, init, import, export, reference).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import click
 
 from csitools import __version__
-from csitools.cli import check, publish
+from csitools.cli import check, contribute, history, publish
 from csitools.cli.common import CONTEXT
 
 
@@ -35,5 +36,7 @@ for command in (
     publish.charts,
     publish.build,
     publish.serve,
+    history.diff,
+    *contribute.COMMANDS,
 ):
     main.add_command(command)

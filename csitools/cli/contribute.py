@@ -1,0 +1,454 @@
+"""csi new, init, import, export and reference: the contributor's workflow.
+
+Thin adapters over ``scaffold`` (new entries, new registers), ``transfer`` (import,
+export) and ``references`` (generated reference pages). Only this module prompts and
+prints.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from csitools.cli.common import AS_OF, display, one_root, warn_problems
+from csitools.load import load_repository
+from csitools.model import Register, build_register
+from csitools.pipeline import validate_repository
+from csitools.references import reference_pages
+from csitools.scaffold import (
+    Conflict,
+    NotEmpty,
+    check_entries,
+    entry_path,
+    enum,
+    init_register,
+    next_ids,
+    render_entry,
+    scalar,
+    schema_ref,
+    write_entries,
+)
+from csitools.transfer import FIELDS, export_csv, export_json, plan_import
+
+SCORES = ("impact", "urgency", "effort", "risk")
+SCORE_HELP = {
+    "impact": "How much it changes for the business, 1 to 5.",
+    "urgency": "How soon it is needed, 1 to 5.",
+    "effort": "How much work it takes, 1 (little) to 5 (a lot).",
+    "risk": "How likely it is to fail or disrupt, 1 (low) to 5 (high).",
+}
+
+
+def _interactive() -> bool:
+    """Whether to ask for missing values (a person at a terminal); a function so that
+    tests can stand in for the terminal."""
+    return sys.stdin.isatty()
+
+
+def _root_group() -> click.Group:
+    """The group this command runs in: the references document exactly the commands
+    the running ``csi`` has."""
+    root = click.get_current_context().find_root().command
+    if isinstance(root, click.Group):
+        return root
+    from csitools.cli import main
+
+    return main
+
+
+def _register(root: Path) -> Register:
+    return build_register(load_repository(root))
+
+
+def _person_check(register: Register, flag: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        value = value.strip()
+        if value not in register.people:
+            near = difflib.get_close_matches(value, list(register.people), n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise click.BadParameter(
+                f"{value!r} is not in register/people.yaml{hint}; "
+                "give a person id, or add the person there first",
+                param_hint=flag,
+            )
+        return value
+
+    return check
+
+
+def _title_check(value: str) -> str:
+    value = " ".join(value.split())
+    if not 3 <= len(value) <= 120:
+        raise click.BadParameter("a title has 3 to 120 characters", param_hint="--title")
+    return value
+
+
+def _score_option(name: str) -> Callable[[Any], Any]:
+    return click.option(f"--{name}", type=click.IntRange(1, 5), help=SCORE_HELP[name])
+
+
+@click.command()
+@click.option("--title", help="A short title, 3 to 120 characters; it names the file too.")
+@click.option("--summary", help="What the opportunity is and why it matters (Markdown).")
+@click.option(
+    "--source", type=click.Choice(enum("improvement", "source")), help="Where it came from."
+)
+@click.option("--service", "services", multiple=True, help="A service it affects; repeatable.")
+@click.option("--owner", help="The improvement owner: a person id from register/people.yaml.")
+@click.option("--raised-by", help="Who raised it: a person id (asked, default the owner).")
+@click.option(
+    "--raised-on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The date it was raised, YYYY-MM-DD (default: today).",
+)
+@click.option("--term", type=click.Choice(enum("improvement", "term")), help="The time scale.")
+@click.option("--size", type=click.Choice(enum("improvement", "size")), help="The effort's size.")
+@_score_option("impact")
+@_score_option("urgency")
+@_score_option("effort")
+@_score_option("risk")
+def new(
+    title: str | None,
+    summary: str | None,
+    source: str | None,
+    services: tuple[str, ...],
+    owner: str | None,
+    raised_by: str | None,
+    raised_on: datetime | None,
+    term: str | None,
+    size: str | None,
+    **scores: int | None,
+) -> None:
+    """Create the next improvement entry, register/CSI-NNNN-<slug>.yaml.
+
+    Takes the next free id, writes the required fields with status proposed and
+    commented hints for the optional ones, and prints the new file's path. On a
+    terminal it asks for whatever the options leave out; in a script give them all.
+    The entry is checked with the rest of the register before it is written, and an
+    existing file is never overwritten.
+
+    \b
+    Examples:
+      csi new
+      csi new --title "Self-service password reset" --summary "Resets are 18% of contacts" \\
+        --source incident-trend --owner bob --raised-by alice --service "Service Desk" \\
+        --term short --size small --impact 4 --urgency 3 --effort 2 --risk 2
+      $EDITOR "$(csi new --title ...)"
+    """
+    root = one_root()
+    register = _register(root)
+    people = {"--owner": owner, "--raised-by": raised_by}
+    for flag, value in people.items():
+        if value is not None:
+            try:
+                _person_check(register, flag)(value)
+            except click.BadParameter as exc:
+                raise click.UsageError(exc.format_message()) from exc
+    values: dict[str, Any] = {
+        "title": title and _title_check(title),
+        "summary": summary,
+        "source": source,
+        "owner": owner,
+        "raised_by": raised_by,
+        "term": term,
+        "size": size,
+        **scores,
+    }
+    missing = [k for k, v in values.items() if v is None]
+    if missing and not _interactive():
+        flags = ", ".join("--" + k.replace("_", "-") for k in missing)
+        raise click.UsageError(
+            f"missing {flags}; give them as options, or run csi new on a terminal to be asked"
+        )
+    for key in missing:
+        values[key] = _ask(key, values, register)
+    if missing and not services:
+        answer = click.prompt("Services, comma-separated (Enter for none)", default="")
+        services = tuple(s.strip() for s in answer.split(",") if s.strip())
+    id_ = next_ids(root)[0]
+    data: dict[str, Any] = {
+        "id": id_,
+        "title": values["title"],
+        "summary": values["summary"],
+        **({"services": list(dict.fromkeys(services))} if services else {}),
+        "source": values["source"],
+        "raised_by": values["raised_by"],
+        "raised_on": (raised_on.date() if raised_on else date.today()).isoformat(),
+        "owner": values["owner"],
+        "status": "proposed",
+        "term": values["term"],
+        "size": values["size"],
+        "priority": {k: values[k] for k in SCORES},
+    }
+    rel = entry_path(id_, values["title"])
+    text = render_entry(data, schema_ref(root, "improvement"), currency=register.settings.currency)
+    _write(root, {rel: text}, "the entry")
+    click.echo(display(root, rel))
+    click.echo(
+        f"created {id_}: fill in what applies (optional fields are commented), "
+        "run csi validate, then open a pull request",
+        err=True,
+    )
+
+
+def _ask(key: str, values: dict[str, Any], register: Register) -> Any:
+    if key == "title":
+        return click.prompt("Title", value_proc=_title_check)
+    if key == "summary":
+        return click.prompt("Summary (what and why; edit the file for more)")
+    if key in ("source", "term", "size"):
+        return click.prompt(key.capitalize(), type=click.Choice(enum("improvement", key)))
+    if key == "owner":
+        return click.prompt("Owner (person id)", value_proc=_person_check(register, "--owner"))
+    if key == "raised_by":
+        return click.prompt(
+            "Raised by (person id)",
+            default=values["owner"],
+            value_proc=_person_check(register, "--raised-by"),
+        )
+    return click.prompt(f"{key.capitalize()} (1-5)", type=click.IntRange(1, 5))
+
+
+def _write(root: Path, entries: dict[str, str], what: str) -> list[Path]:
+    """Check new entries with the rest of the register, then write them, all or none."""
+    problems = check_entries(root, entries)
+    for p in problems:
+        click.echo(f"{display(root, p.path)}:{p.line}: {p.json_path}: {p.message}")
+    if problems:
+        raise click.ClickException(f"nothing written: {what} would not validate")
+    try:
+        return write_entries(root, entries)
+    except Conflict as exc:
+        raise click.ClickException(f"nothing written: {exc}; run the command again") from exc
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--title",
+    default="Continual Improvement Register",
+    show_default=True,
+    help="The register's title, for the site and site_config/register.yml.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Add the missing files to a folder that is not empty; never overwrites a file.",
+)
+def init(directory: Path, title: str, force: bool) -> None:
+    """Create a new, empty register repository in DIRECTORY.
+
+    Writes everything a register needs, ready to validate and build: mkdocs.yml,
+    site_config/ (settings, contributing and glossary pages, generated reference
+    pages), register/people.yaml with one placeholder person to replace, kpis/,
+    the JSON Schemas in .schemas/ for editors, GitHub workflows (validate pull
+    requests, publish to Pages daily), a pre-commit hook, requirements.txt,
+    README.md and .gitignore. A folder that holds anything but .git is refused
+    unless --force, and even then existing files are left alone and listed.
+
+    \b
+    Examples:
+      csi init improvement-register --title "Example Org — Improvement Register"
+      cd improvement-register && csi validate && csi build
+    """
+    pages = reference_pages(_root_group())
+    try:
+        report = init_register(directory, title, force, pages)
+    except NotEmpty as exc:
+        raise click.ClickException(str(exc)) from exc
+    where = display(Path.cwd(), str(directory))
+    n = len(report.written)
+    click.echo(f"wrote {n} file{'s' if n != 1 else ''} into {where}/")
+    if report.skipped:
+        click.echo(f"skipped {len(report.skipped)} that exist already (left as they were):")
+        for rel in report.skipped:
+            click.echo(f"  {rel}")
+    click.echo("next: put yourself in register/people.yaml, set site_config/register.yml, then")
+    click.echo(f"  cd {where} && csi validate && csi build")
+
+
+def _mapping(maps: tuple[str, ...]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in maps:
+        column, sep, name = item.rpartition("=")
+        name = name.strip().lower().replace("-", "_")
+        if not sep or not column.strip():
+            raise click.UsageError(f"--map {item!r}: write COLUMN=FIELD, such as 'Ref=ref'")
+        if name not in FIELDS:
+            raise click.UsageError(f"--map {item!r}: FIELD is one of {', '.join(FIELDS)}")
+        mapping[column.strip()] = name
+    return mapping
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help=f"Feed a column to a field; repeatable. FIELD: {', '.join(FIELDS)}.",
+)
+@click.option("--dry-run", is_flag=True, help="Show the entries it would write; write nothing.")
+def import_(file: Path, maps: tuple[str, ...], dry_run: bool) -> None:
+    """Turn a spreadsheet register (CSV) into register entries.
+
+    Understands the columns of the ITIL CSI register example (opportunity no., date
+    raised, size, timescale, description, priority, KPI metric, justification,
+    raised by, to be actioned by, date required by) and common variants (service,
+    owner, status, benefits), whatever their case, spacing or punctuation. Other
+    columns are kept in the summary text unless --map feeds them to a field or to
+    ignore. Dates may be ISO, dd/mm/yyyy or 5 Jan 2026; priority high/medium/low or
+    1 to 5 (1 highest) sets impact and urgency. Values the sheet lacks get defaults
+    marked "# imported: check". Entries take the next free ids. Nothing is written
+    unless every row converts: each bad row is named with its line. People the sheet
+    names but register/people.yaml lacks are listed for you to add.
+
+    \b
+    Examples:
+      csi import cir.csv --dry-run
+      csi import cir.csv --map "Cost centre=ignore" --map "Ticket=ref"
+    """
+    mapping = _mapping(maps)
+    root = one_root()
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(
+            f"{file} is not UTF-8; save it from the spreadsheet as 'CSV UTF-8'"
+        ) from exc
+    plan = plan_import(root, _register(root), text, display(Path.cwd(), str(file)), mapping)
+    for p in plan.problems:
+        click.echo(str(p))
+    if plan.problems:
+        n = len({p.line for p in plan.problems})
+        raise click.ClickException(
+            f"nothing written: {n} row{'s' if n != 1 else ''} of {file.name} "
+            "cannot be imported; fix them (or use --map) and import again"
+        )
+    for note in plan.notes:
+        click.echo(f"note: {note}")
+    if dry_run:
+        for rel, entry in plan.entries.items():
+            click.echo(f"--- {display(root, rel)}")
+            click.echo(entry, nl=False)
+    else:
+        # The plan was checked in full above; unknown people are the user's to add.
+        try:
+            write_entries(root, plan.entries)
+        except Conflict as exc:
+            raise click.ClickException(f"nothing written: {exc}; import again") from exc
+        for rel in plan.entries:
+            click.echo(display(root, rel))
+    ids = [rel.split("/")[-1][:8] for rel in plan.entries]
+    span = ids[0] if len(ids) == 1 else f"{ids[0]} to {ids[-1]}"
+    verb = "would import" if dry_run else "imported"
+    click.echo(f"{verb} {len(ids)} row{'s' if len(ids) != 1 else ''} as {span}")
+    if plan.unknown_people:
+        click.echo("add these people to register/people.yaml (check the ids and names):")
+        for pid, name in plan.unknown_people.items():
+            click.echo(f"  - {{id: {pid}, name: {scalar(name, flow=True)}}}")
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="csv for spreadsheets (one row per improvement), json for programs.",
+)
+@AS_OF
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (replaced whole) instead of standard output.",
+)
+def export(fmt: str, as_of: datetime | None, out: Path | None) -> None:
+    """Export the register with each improvement's computed health.
+
+    JSON holds every entry and KPI as written plus what csi computes for it (under
+    "computed", as csi status --format json shows it). CSV has one row per
+    improvement; cells that a spreadsheet would run as a formula (starting with =,
+    +, -, @, a tab or a carriage return) are prefixed with a quote.
+
+    \b
+    Examples:
+      csi export --out register.csv
+      csi export --format json --as-of 2026-06-30 | jq '.improvements[].computed.health'
+    """
+    root = one_root()
+    validation = validate_repository(root, as_of.date() if as_of else None)
+    warn_problems(validation)
+    text = export_csv(validation) if fmt == "csv" else export_json(validation)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    _replace(out, text)
+    n = len(validation.register.improvements)
+    click.echo(f"wrote {n} improvement{'s' if n != 1 else ''} to {out}", err=True)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write a generated file whole: readers never see half of it."""
+    folder = path.resolve().parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.command()
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a page is out of date.")
+def reference(check: bool) -> None:
+    """Regenerate the field and command reference pages.
+
+    site_config/docs/reference/fields.md comes from the JSON Schemas' descriptions,
+    site_config/docs/reference/cli.md from the commands' help. Edit those sources,
+    never the pages. With --check (for CI) nothing is written and the exit code is
+    1 when either page is out of date.
+
+    \b
+    Examples:
+      csi reference
+      csi reference --check
+    """
+    root = one_root()
+    pages = reference_pages(_root_group())
+    stale = []
+    for rel, text in pages.items():
+        path = root / rel
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current != text:
+            stale.append(rel)
+    if check:
+        for rel in stale:
+            click.echo(f"{display(root, rel)} is out of date")
+        if stale:
+            raise click.ClickException("run csi reference and commit the result")
+        click.echo("the reference pages are up to date")
+        return
+    for rel in stale:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        _replace(root / rel, pages[rel])
+        click.echo(f"wrote {display(root, rel)}")
+    if not stale:
+        click.echo("the reference pages are up to date")
+
+
+COMMANDS = (new, init, import_, export, reference)
+"""What csitools.cli registers from this module."""
