@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files
 
 from csitools.charts import chart_specs
 from csitools.drawing import render_charts
+from csitools.history import HistoryUnavailable, load_history
 from csitools.pipeline import validate_repository_once
 from csitools.site import Chart, build_pages, disarm_links
 
@@ -39,6 +40,8 @@ class CsiConfig(base.Config):
     as_of = c.Optional(c.Type(str))
     """Judge the data as of this date (YYYY-MM-DD); the CSI_AS_OF variable wins."""
     charts = c.Type(bool, default=True)
+    history = c.Type(bool, default=True)
+    """Read git history for the History sections and the Changelog page."""
     cache_dir = c.Type(str, default=".cache/csi")
 
 
@@ -82,7 +85,12 @@ class CsiPlugin(BasePlugin[CsiConfig]):
                     self.chart_files[site_path] = by_name[spec.name]
             log.info(f"charts: {report.rendered} rendered, {report.cached} from the cache")
         overrides = self.root / "site_config" / "overrides" / "csi"
-        self.pages = build_pages(validation.register, validation.status, charts, overrides.parent)
+        history = load_history(self.root) if self.config.history else None
+        if isinstance(history, HistoryUnavailable):
+            log.info(f"history: {history.reason}")
+        self.pages = build_pages(
+            validation.register, validation.status, charts, overrides.parent, history
+        )
         config.extra_css.append(ASSETS[0])
         config.extra_javascript.append(ASSETS[1])
         return config

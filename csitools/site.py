@@ -21,6 +21,7 @@ from pathlib import Path
 
 import jinja2
 
+from csitools.history import History, HistoryUnavailable, changelog, status_timeline
 from csitools.model import Improvement, Kpi, Register
 from csitools.status import HEALTH_ORDER, ImprovementStatus, RegisterStatus, TargetStatus
 
@@ -121,6 +122,11 @@ def reason(t: TargetStatus, kpi: Kpi | None) -> str:
     return text + "."
 
 
+def _commit_url(repository_url: str) -> str:
+    """A template for links to one commit, or "" when no repository URL is set."""
+    return f"{repository_url.rstrip('/')}/commit/" if repository_url else ""
+
+
 @dataclass(frozen=True)
 class Chart:
     """A rendered chart the pages may show: its site path and text alternative."""
@@ -197,8 +203,13 @@ def build_pages(
     status: RegisterStatus,
     charts: Mapping[str, Chart],
     overrides: Path | None = None,
+    history: History | HistoryUnavailable | None = None,
 ) -> dict[str, str]:
-    """Every generated page of the site: ``{docs-relative path: markdown}``."""
+    """Every generated page of the site: ``{docs-relative path: markdown}``.
+
+    ``history`` (from ``csitools.history.load_history``) adds a History section to
+    each improvement and the Changelog page; when git history is unavailable they say
+    why instead."""
     env = _environment(overrides)
     by_id: dict[str, ImprovementStatus] = {s.id: s for s in status.improvements}
     as_of = status.as_of
@@ -225,6 +236,9 @@ def build_pages(
         names=names,
         health_order=HEALTH_ORDER,
         reason=reason,
+        history=history if isinstance(history, History) else None,
+        history_gap=history.reason if isinstance(history, HistoryUnavailable) else None,
+        commit_url=_commit_url(reg.settings.repository_url),
     )
     pages: dict[str, str] = {}
     attention = [
@@ -240,8 +254,15 @@ def build_pages(
     tpl = env.get_template("csi/improvement.md.j2")
     for imp in reg.improvements:
         parties, raci_rows = _raci_matrix(imp)
+        revisions = history.of(imp.path) if isinstance(history, History) else ()
         pages[f"improvements/{imp.id}.md"] = tpl.render(
-            **common, imp=imp, st=by_id[imp.id], parties=parties, raci_rows=raci_rows
+            **common,
+            imp=imp,
+            st=by_id[imp.id],
+            parties=parties,
+            raci_rows=raci_rows,
+            revisions=revisions,
+            timeline=status_timeline(revisions) if revisions else [],
         )
     pages["kpis/index.md"] = env.get_template("csi/kpis.md.j2").render(**common)
     tpl = env.get_template("csi/kpi.md.j2")
@@ -260,6 +281,11 @@ def build_pages(
     pages["people.md"] = env.get_template("csi/people.md.j2").render(
         **common, involvement=_involvement(reg)
     )
+    items = changelog(history) if isinstance(history, History) else []
+    months: dict[str, list[object]] = {}
+    for item in items:
+        months.setdefault(f"{item.date:%Y-%m}", []).append(item)
+    pages["changelog.md"] = env.get_template("csi/changelog.md.j2").render(**common, months=months)
     soon = as_of + timedelta(days=DUE_SOON_DAYS)
     pages["review.md"] = env.get_template("csi/review.md.j2").render(
         **common,

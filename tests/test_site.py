@@ -4,6 +4,7 @@ through the plugin, assertions on the HTML of each page kind."""
 from __future__ import annotations
 
 import filecmp
+import html
 import os
 import re
 import shutil
@@ -45,7 +46,9 @@ def article(root: Path, page: str) -> str:
 
 
 def text(fragment: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", fragment).split())
+    """The words a reader sees: tags dropped, entities decoded, permalinks removed."""
+    words = html.unescape(re.sub(r"<[^>]+>", " ", fragment)).replace("¶", " ")
+    return " ".join(words.split())
 
 
 @pytest.fixture(scope="module")
@@ -261,3 +264,51 @@ def test_serve_rebuilds_when_an_entry_changes(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def git(root: Path, *args: str, author: str = "Alice Moreau", when: str = "2026-01-05") -> None:
+    import subprocess
+
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": author,
+        "GIT_AUTHOR_EMAIL": "a@example.org",
+        "GIT_COMMITTER_NAME": author,
+        "GIT_COMMITTER_EMAIL": "a@example.org",
+        "GIT_AUTHOR_DATE": f"{when}T10:00:00+00:00",
+        "GIT_COMMITTER_DATE": f"{when}T10:00:00+00:00",
+    }
+    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def test_history_section_and_changelog_from_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_site_repo(tmp_path / "repo")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Add the register")
+    entry = root / "register" / "CSI-0001-email-resolution.yaml"
+    entry.write_text(
+        entry.read_text().replace("value: 6, by: 2026-12-31", "value: 7, by: 2026-12-31")
+    )
+    git(root, "commit", "-qam", "Relax the cycle 2 target", author="Bob Janssen", when="2026-04-20")
+    build(root, monkeypatch)
+    page = text(article(root, "improvements/CSI-0001/index.html"))
+    assert "History Status: in-progress 2026-01-05" in page
+    assert (
+        "2026-04-20 cycles[1].targets[email-resolution-time].value 6 → 7"
+        in page.replace("&#95;", "_")
+        or "changed after approval" in page
+    )
+    assert "changed after approval Bob Janssen" in page
+    log = text(article(root, "changelog/index.html"))
+    assert log.index("2026-04") < log.index("2026-01")
+    assert "Bob Janssen" in log and "Alice Moreau" in log
+
+
+def test_history_unavailable_says_why(built: Path) -> None:
+    page = text(article(built, "improvements/CSI-0001/index.html"))
+    assert "History is not available: " in page
+    log = text(article(built, "changelog/index.html"))
+    assert "History is not available" in log
