@@ -12,11 +12,10 @@ records, so it is off when a quoted value spans lines or blank lines sit between
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +23,17 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
+from csitools.csvdata import (
+    CsvData,
+    as_numpy,
+    bad_cells,
+    more,
+    parse_booleans,
+    parse_numbers,
+    parse_timestamps,
+    read_csv,
+)
 from csitools.problems import Problem
 
 NULLS = ["", "?", "NULL"]
@@ -123,7 +131,7 @@ def load_series(
     series: dict[str, Series] = {}
     for real, (text, kpis) in files.items():
         columns = list(dict.fromkeys(c for kpi in kpis for c in _columns(sources[kpi])))
-        data, file_problems = _read(real, text, columns, kpis)
+        data, file_problems = read_csv(real, text, columns, kpis)
         problems += file_problems
         for kpi in kpis if data is not None else ():
             source = sources[kpi]
@@ -147,16 +155,6 @@ def load_series(
 
 
 # -- reading: one pyarrow read per file, every cell as text ----------------------------
-@dataclass
-class _Csv:
-    """One CSV as read in this call, and what its KPIs derived from it (shared by them)."""
-
-    text: str
-    header: list[str]
-    table: pa.Table
-    cache: dict[tuple, Any] = field(default_factory=dict)
-
-
 class _Bad(Exception):
     """Bad data for one KPI (its args are the Problems): it gets no series."""
 
@@ -170,184 +168,18 @@ def _columns(source: Mapping) -> list[str]:
     return [name for name in dict.fromkeys([*names, m.get("column")]) if name]
 
 
-def _read(
-    real: Path, text: str, columns: list[str], kpis: list[str]
-) -> tuple[_Csv | None, list[Problem]]:
-    def whole(message: str, line: int = 0) -> tuple[None, list[Problem]]:
-        return None, [Problem(text, line, "$", message)]
-
-    if not real.is_file():
-        users = ", ".join(repr(kpi) for kpi in kpis)
-        return whole(f"the file does not exist (read by KPI {users}); add it or fix source.csv")
-    try:
-        with real.open("rb") as f:
-            first = f.readline()
-    except OSError as exc:
-        return whole(f"the file cannot be read ({exc.strerror}); check its permissions")
-    if not first.strip():
-        why = "the file is empty; write a header line (period,value for a time series, or "
-        return whole(why + "the export's column names) and the data below it")
-    try:
-        header = next(csv.reader([first.decode("utf-8-sig").rstrip("\r\n")]))
-    except UnicodeDecodeError:
-        return whole(*_not_utf8(real))
-    present = [c for c in columns if c in header]
-    if not present:  # every KPI lacks its columns: each says which, from the header
-        return _Csv(text, header, pa.table({})), []
-    invalid: list[pacsv.InvalidRow] = []
-    try:
-        table = _arrow_read(real, present, invalid)
-        if invalid:
-            # Telling a quoted line break from a short row needs the slower parse, and only
-            # a single-threaded read knows row numbers: read again, both ways.
-            invalid.clear()
-            table = _arrow_read(real, present, invalid, careful=True)
-    except (pa.ArrowException, OSError) as exc:
-        if "UTF8" in str(exc):
-            return whole(*_not_utf8(real))
-        return whole(f"the file cannot be read as CSV ({exc}); fix it or export it again")
-    if invalid:
-        row, more = invalid[0], _more(len(invalid) - 1)
-        why = f"this row has {row.actual_columns} field{'s' if row.actual_columns != 1 else ''}"
-        why += f" but the header has {row.expected_columns}{more}; give every row one value "
-        return whole(why + "per column, and quote values that contain commas", row.number or 0)
-    if table.num_rows == 0:
-        return whole("the file has a header but no data rows; add the data below line 1")
-    return _Csv(text, header, table), []
-
-
-def _arrow_read(real: Path, columns: list[str], invalid: list, careful: bool = False) -> pa.Table:
-    parse = pacsv.ParseOptions(
-        newlines_in_values=careful, invalid_row_handler=lambda row: invalid.append(row) or "skip"
-    )
-    return pacsv.read_csv(
-        real,
-        read_options=pacsv.ReadOptions(use_threads=not careful),
-        parse_options=parse,
-        convert_options=pacsv.ConvertOptions(
-            include_columns=columns,
-            column_types=dict.fromkeys(columns, pa.string()),
-            null_values=NULLS,
-            strings_can_be_null=True,
-        ),
-    )
-
-
-def _not_utf8(real: Path) -> tuple[str, int]:
-    """The message and line for the first byte that is not UTF-8 (an error path only)."""
-    data = real.read_bytes()
-    try:
-        data.decode("utf-8")
-        return "the file is not valid UTF-8; save it as UTF-8", 0
-    except UnicodeDecodeError as bad:
-        sample, line = data[bad.start : bad.start + 1], data.count(b"\n", 0, bad.start) + 1
-        return f"the byte {sample!r} is not UTF-8; save the file as UTF-8 (e.g. 'CSV UTF-8')", line
-
-
-def _more(n: int) -> str:
-    return f" (and {n} more row{'s' if n != 1 else ''})" if n else ""
-
-
-def _bad_cells(data: _Csv, column: str, rows: np.ndarray, bad: np.ndarray, what: str) -> Problem:
-    """The first bad cell (line and value), and how many more there are."""
-    at = np.flatnonzero(bad)
-    value = data.table[column][int(rows[at[0]])].as_py()
-    shown = "an empty cell" if value is None else repr(value)
-    message = f"{shown} is not {what}{_more(len(at) - 1)}"
-    return Problem(data.text, int(rows[at[0]]) + 2, f"column {column!r}", message)
-
-
-# -- conversions: a text column -> numpy values, and masks of valid and bad cells -------
-def _np(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    return array.to_numpy(zero_copy_only=False) if isinstance(array, pa.Array) else array.to_numpy()
-
-
-def _numbers(raw: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    try:
-        number = pc.cast(raw, pa.float64())
-    except pa.ArrowInvalid:
-        # Some cell is not a plain number: trim blanks and cast only what looks like one.
-        raw = pc.utf8_trim_whitespace(raw)
-        ok = pc.match_substring_regex(raw, _NUMBER)
-        number = pc.cast(pc.if_else(ok, raw, pa.scalar(None, pa.string())), pa.float64())
-    values = _np(number)
-    valid = np.isfinite(values)  # null -> NaN; 'nan' and 'inf' are not measurements
-    return values, valid, _np(pc.is_valid(raw)) & ~valid
-
-
-def _booleans(raw: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    text = pc.utf8_trim_whitespace(raw)
-    true, false = (_np(pc.is_in(text, value_set=pa.array(v))) for v in (TRUE_TEXT, FALSE_TEXT))
-    return true, true | false, _np(pc.is_valid(text)) & ~(true | false)
-
-
-def _timestamps(raw: pa.ChunkedArray, fmt: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Microseconds since 1970 (naive; cells with an offset become UTC), valid, bad."""
-    text = pc.utf8_trim_whitespace(raw)
-    stamps = _strptime(text, fmt) if fmt else _iso(text)
-    valid = _np(pc.is_valid(stamps))
-    micros = _np(pc.fill_null(pc.cast(stamps, pa.int64()), 0))
-    return micros, valid, _np(pc.is_valid(text)) & ~valid
-
-
-def _strptime(text: pa.ChunkedArray, fmt: str) -> pa.ChunkedArray:
-    stamps = pc.strptime(text, format=fmt, unit="us", error_is_null=True)
-    # Arrow's strptime rolls an impossible day over (31-02-2016 -> 2016-03-02), which always
-    # lands on day 1-3 of the next month. Only those cells are written back and compared; a
-    # cell that differs (rolled over, or merely not zero-padded) is settled by Python's
-    # strict strptime, so well-formed exports stay vectorised.
-    suspect = np.flatnonzero(_np(pc.fill_null(pc.less_equal(pc.day(stamps), 3), False)))
-    if len(suspect) == 0:
-        return stamps
-    written = text.take(suspect)
-    try:
-        same = _np(pc.fill_null(pc.equal(pc.strftime(stamps.take(suspect), fmt), written), False))
-    except pa.ArrowException:  # a format strftime cannot write: check them all in Python
-        same = np.zeros(len(suspect), bool)
-    wrong = np.zeros(len(text), bool)
-    for i, value in zip(suspect[~same], written.filter(pa.array(~same)).to_pylist(), strict=True):
-        try:
-            datetime.strptime(value, fmt)
-        except ValueError:
-            wrong[i] = True
-    return (
-        pc.if_else(pa.array(wrong), pa.scalar(None, stamps.type), stamps) if wrong.any() else stamps
-    )
-
-
-def _iso(text: pa.ChunkedArray) -> pa.ChunkedArray:
-    naive = pa.timestamp("us")
-    for target in (naive, pa.timestamp("us", "UTC")):
-        try:  # fast paths: every cell naive ISO 8601, or every cell with an offset
-            return pc.cast(pc.cast(text, target), naive)
-        except pa.ArrowInvalid:
-            pass
-    # A mix, or bad cells: settle each distinct value with Python's ISO parser.
-    distinct, parsed = pc.unique(text), []
-    for value in distinct.to_pylist():
-        try:
-            stamp: datetime | None = datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            stamp = None
-        if stamp is not None and stamp.tzinfo is not None:
-            stamp = stamp.astimezone(UTC).replace(tzinfo=None)
-        parsed.append(stamp)
-    return pa.array(parsed, naive).take(pc.index_in(text, value_set=distinct))
-
-
-# -- series -----------------------------------------------------------------------------
-def _missing(data: _Csv, kpi: str, column: str) -> Problem:
+def _missing(data: CsvData, kpi: str, column: str) -> Problem:
     why = f"column {column!r} is not in the header (KPI {kpi!r} reads it); the columns are: "
     return Problem(data.text, 1, f"column {column!r}", why + ", ".join(data.header))
 
 
-def _time_series(kpi: str, data: _Csv) -> Series:
+def _time_series(kpi: str, data: CsvData) -> Series:
     # One row per period: plain Python per row is cheap here, and period_bounds is the
     # one definition of a period label.
     raw_periods, raw_values = data.table["period"], data.table["value"]
     labels = [(label or "").strip() for label in raw_periods.to_pylist()]
     rows = np.arange(len(labels))
-    values, valid, bad_values = _numbers(raw_values)
+    values, valid, bad_values = parse_numbers(raw_values)
     parsed: list[tuple[int, str, date, date]] = []
     bad_periods = np.zeros(len(labels), bool)
     for i, label in enumerate(labels):
@@ -357,13 +189,13 @@ def _time_series(kpi: str, data: _Csv) -> Series:
             bad_periods[i] = True
     problems: list[Problem] = []
     if bad_periods.any():
-        problems.append(_bad_cells(data, "period", rows, bad_periods, _PERIOD_HINT))
+        problems.append(bad_cells(data, "period", rows, bad_periods, _PERIOD_HINT))
     granularity = parsed[0][1] if parsed else "month"
     mixed = [(i, kind) for i, kind, _, _ in parsed if kind != granularity]
     if mixed:
         (i, kind), j = mixed[0], parsed[0][0]
         why = f"{labels[i]!r} is a {kind} but {labels[j]!r} on line {j + 2} is a {granularity}"
-        why += f"{_more(len(mixed) - 1)}; a file holds one granularity: split it, or write "
+        why += f"{more(len(mixed) - 1)}; a file holds one granularity: split it, or write "
         why += f"every period as a {granularity}"
         problems.append(Problem(data.text, i + 2, "column 'period'", why))
     first_of: dict[str, int] = {}
@@ -371,10 +203,10 @@ def _time_series(kpi: str, data: _Csv) -> Series:
     if repeats:
         i = repeats[0]
         why = f"period {labels[i]!r} is already on line {first_of[labels[i]] + 2}"
-        why += f"{_more(len(repeats) - 1)}; keep one row per period"
+        why += f"{more(len(repeats) - 1)}; keep one row per period"
         problems.append(Problem(data.text, i + 2, "column 'period'", why))
     if bad_values.any():
-        problems.append(_bad_cells(data, "value", rows, bad_values, _NUMBER_HINT))
+        problems.append(bad_cells(data, "value", rows, bad_values, _NUMBER_HINT))
     if problems:
         raise _Bad(*problems)
     points = sorted(
@@ -384,7 +216,7 @@ def _time_series(kpi: str, data: _Csv) -> Series:
     return Series(kpi, data.text, granularity, tuple(points), len(points), len(rows) - len(points))
 
 
-def _tickets(kpi: str, source: Mapping, data: _Csv) -> Series:
+def _tickets(kpi: str, source: Mapping, data: CsvData) -> Series:
     measure = source["measure"]
     kinds = [kind for kind in MEASURES if kind in measure]
     if len(kinds) != 1:
@@ -406,12 +238,12 @@ def _tickets(kpi: str, source: Mapping, data: _Csv) -> Series:
         cache_key = ("time", column, fmt, source.get("key"), source.get("order_by"))
         if cache_key not in data.cache:
             raw = data.table[column].take(kept)
-            micros, valid, bad = _timestamps(raw, fmt)
+            micros, valid, bad = parse_timestamps(raw, fmt)
             what = f"a timestamp in the format {fmt!r}; fix the cell or source.timestamp_format"
             if not fmt:
                 what = "an ISO 8601 timestamp such as 2026-03-15T10:30; fix the cell, or give "
                 what += "source.timestamp_format (such as '%d-%m-%Y %H:%M')"
-            problem = _bad_cells(data, column, kept, bad, what) if bad.any() else None
+            problem = bad_cells(data, column, kept, bad, what) if bad.any() else None
             data.cache[cache_key] = micros, valid, problem
         micros, valid, problem = data.cache[cache_key]
         problems.extend([problem] if problem else [])
@@ -431,9 +263,9 @@ def _tickets(kpi: str, source: Mapping, data: _Csv) -> Series:
         values = np.ones(len(rows))
     else:
         raw = data.table[measure["column"]].take(rows)
-        values, valid, bad = _numbers(raw)
+        values, valid, bad = parse_numbers(raw)
         if bad.any():
-            problems.append(_bad_cells(data, measure["column"], rows, bad, _NUMBER_HINT))
+            problems.append(bad_cells(data, measure["column"], rows, bad, _NUMBER_HINT))
         ok = ok & valid
     if problems:
         raise _Bad(*problems)
@@ -442,7 +274,7 @@ def _tickets(kpi: str, source: Mapping, data: _Csv) -> Series:
     return Series(kpi, data.text, source["period"], points, counted, len(ok) - counted + keyless)
 
 
-def _keep_last(data: _Csv, source: Mapping, problems: list[Problem]) -> tuple[np.ndarray, int]:
+def _keep_last(data: CsvData, source: Mapping, problems: list[Problem]) -> tuple[np.ndarray, int]:
     """The rows kept (indexes, in file order) and how many rows had no key."""
     key, order_by = source.get("key"), source.get("order_by")
     if key is None:
@@ -452,7 +284,7 @@ def _keep_last(data: _Csv, source: Mapping, problems: list[Problem]) -> tuple[np
         found: list[Problem] = []
         # One dictionary for the whole column, so the codes agree across chunks.
         encoded = pc.dictionary_encode(data.table[key].combine_chunks())
-        codes = _np(pc.fill_null(encoded.indices, -1))
+        codes = as_numpy(pc.fill_null(encoded.indices, -1))
         if order_by is None:  # the last row in file order
             order = np.argsort(codes, kind="stable")
         else:  # lexsort is stable: equal order_by values keep file order, the last wins
@@ -467,7 +299,7 @@ def _keep_last(data: _Csv, source: Mapping, problems: list[Problem]) -> tuple[np
     return kept, keyless
 
 
-def _order(data: _Csv, column: str, source: Mapping, problems: list[Problem]) -> np.ndarray:
+def _order(data: CsvData, column: str, source: Mapping, problems: list[Problem]) -> np.ndarray:
     """order_by as sortable numbers: numeric when its first value is a number, timestamps
     when that parses as one, else the text's rank. A column that starts numeric and has a
     stray cell is an error rather than silently sorted as text ('10' < '9')."""
@@ -477,21 +309,21 @@ def _order(data: _Csv, column: str, source: Mapping, problems: list[Problem]) ->
         return np.zeros(len(raw))
     first, fmt = str(present[0].as_py()).strip(), source.get("timestamp_format")
     if re.fullmatch(_NUMBER, first):
-        values, valid, bad = _numbers(raw)
+        values, valid, bad = parse_numbers(raw)
         what = _NUMBER_HINT
-    elif _timestamps(pa.chunked_array([[first]]), fmt)[1][0]:
-        micros, valid, bad = _timestamps(raw, fmt)
+    elif parse_timestamps(pa.chunked_array([[first]]), fmt)[1][0]:
+        micros, valid, bad = parse_timestamps(raw, fmt)
         values, what = micros.astype(np.float64), f"a timestamp like {first!r} (the first one)"
     else:
         keys = [("", "ascending", "at_start")]
-        return _np(pc.rank(raw.combine_chunks(), sort_keys=keys, tiebreaker="dense"))
+        return as_numpy(pc.rank(raw.combine_chunks(), sort_keys=keys, tiebreaker="dense"))
     if bad.any():
-        problems.append(_bad_cells(data, column, np.arange(len(raw)), bad, what))
+        problems.append(bad_cells(data, column, np.arange(len(raw)), bad, what))
     return np.where(valid, values, -np.inf)  # a row without order_by never wins
 
 
 def _matches(
-    data: _Csv, column: str, want: Any, rows: np.ndarray, problems: list[Problem]
+    data: CsvData, column: str, want: Any, rows: np.ndarray, problems: list[Problem]
 ) -> np.ndarray:
     """Equality (one value) or membership (a list): strings compare as text, booleans as
     booleans, numbers as numbers. An empty cell matches nothing."""
@@ -500,15 +332,15 @@ def _matches(
     hit = np.zeros(len(rows), bool)
     texts = [w for w in wanted if isinstance(w, str)]
     if texts:
-        hit |= _np(pc.is_in(raw, value_set=pa.array(texts, pa.string())))
+        hit |= as_numpy(pc.is_in(raw, value_set=pa.array(texts, pa.string())))
     flags = [w for w in wanted if isinstance(w, bool)]
     numbers = [w for w in wanted if isinstance(w, int | float) and not isinstance(w, bool)]
-    checks = ((flags, _booleans, _BOOL_HINT), (numbers, _numbers, _NUMBER_HINT))
+    checks = ((flags, parse_booleans, _BOOL_HINT), (numbers, parse_numbers, _NUMBER_HINT))
     for targets, convert, what in checks:
         if targets:
             values, valid, bad = convert(raw)
             if bad.any():
-                problems.append(_bad_cells(data, column, rows, bad, what))
+                problems.append(bad_cells(data, column, rows, bad, what))
             hit |= valid & np.isin(values, targets)
     return hit
 

@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow.csv
 import pytest
 
-from csitools import metrics
+from csitools import csvdata
 from csitools.metrics import Point, Series, latest_complete, load_series, period_bounds
 from csitools.problems import Problem
 
@@ -531,7 +531,7 @@ def test_a_csv_is_read_once_with_only_the_columns_its_kpis_use(
         calls.append(list(kwargs["convert_options"].include_columns))
         return real_read(*args, **kwargs)
 
-    monkeypatch.setattr(metrics.pacsv, "read_csv", counting_read)
+    monkeypatch.setattr(csvdata.pacsv, "read_csv", counting_read)
     path = write(tmp_path, TICKETS)
     sla = tickets(path, time="opened_at", measure={"share": {"made_sla": True}})
     mttr = tickets(path, where={"category": "Email"}, **resolution())

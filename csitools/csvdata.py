@@ -1,0 +1,213 @@
+"""Reading metric CSVs: each file once, only the columns asked for, every cell as text,
+with pyarrow; and turning text cells into numbers, booleans and timestamps, vectorised,
+with the line of the first bad cell.
+
+Line numbers: the header is line 1, data row i (0-based) is line i + 2. That counts CSV
+records, so it is off when a quoted value spans lines or blank lines sit between rows.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from csitools.problems import Problem
+
+NULLS = ["", "?", "NULL"]
+"""Cells that mean "no value" (ServiceNow writes ``?``)."""
+TRUE_TEXT = ["TRUE", "true", "True", "1"]
+FALSE_TEXT = ["FALSE", "false", "False", "0"]
+
+_US_PER_DAY = 86_400_000_000
+_EPOCH = date(1970, 1, 1)
+_NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
+
+
+@dataclass
+class CsvData:
+    """One CSV as read in this call, and what its KPIs derived from it (shared by them)."""
+
+    text: str
+    header: list[str]
+    table: pa.Table
+    cache: dict[tuple, Any] = field(default_factory=dict)
+
+
+def read_csv(
+    real: Path, text: str, columns: list[str], kpis: list[str]
+) -> tuple[CsvData | None, list[Problem]]:
+    def whole(message: str, line: int = 0) -> tuple[None, list[Problem]]:
+        return None, [Problem(text, line, "$", message)]
+
+    if not real.is_file():
+        users = ", ".join(repr(kpi) for kpi in kpis)
+        return whole(f"the file does not exist (read by KPI {users}); add it or fix source.csv")
+    try:
+        with real.open("rb") as f:
+            first = f.readline()
+    except OSError as exc:
+        return whole(f"the file cannot be read ({exc.strerror}); check its permissions")
+    if not first.strip():
+        why = "the file is empty; write a header line (period,value for a time series, or "
+        return whole(why + "the export's column names) and the data below it")
+    try:
+        header = next(csv.reader([first.decode("utf-8-sig").rstrip("\r\n")]))
+    except UnicodeDecodeError:
+        return whole(*_not_utf8(real))
+    present = [c for c in columns if c in header]
+    if not present:  # every KPI lacks its columns: each says which, from the header
+        return CsvData(text, header, pa.table({})), []
+    invalid: list[pacsv.InvalidRow] = []
+    try:
+        table = _arrow_read(real, present, invalid)
+        if invalid:
+            # Telling a quoted line break from a short row needs the slower parse, and only
+            # a single-threaded read knows row numbers: read again, both ways.
+            invalid.clear()
+            table = _arrow_read(real, present, invalid, careful=True)
+    except (pa.ArrowException, OSError) as exc:
+        if "UTF8" in str(exc):
+            return whole(*_not_utf8(real))
+        return whole(f"the file cannot be read as CSV ({exc}); fix it or export it again")
+    if invalid:
+        row, others = invalid[0], more(len(invalid) - 1)
+        why = f"this row has {row.actual_columns} field{'s' if row.actual_columns != 1 else ''}"
+        why += f" but the header has {row.expected_columns}{others}; give every row one value "
+        return whole(why + "per column, and quote values that contain commas", row.number or 0)
+    if table.num_rows == 0:
+        return whole("the file has a header but no data rows; add the data below line 1")
+    return CsvData(text, header, table), []
+
+
+def _arrow_read(real: Path, columns: list[str], invalid: list, careful: bool = False) -> pa.Table:
+    parse = pacsv.ParseOptions(
+        newlines_in_values=careful, invalid_row_handler=lambda row: invalid.append(row) or "skip"
+    )
+    return pacsv.read_csv(
+        real,
+        read_options=pacsv.ReadOptions(use_threads=not careful),
+        parse_options=parse,
+        convert_options=pacsv.ConvertOptions(
+            include_columns=columns,
+            column_types=dict.fromkeys(columns, pa.string()),
+            null_values=NULLS,
+            strings_can_be_null=True,
+        ),
+    )
+
+
+def _not_utf8(real: Path) -> tuple[str, int]:
+    """The message and line for the first byte that is not UTF-8 (an error path only)."""
+    data = real.read_bytes()
+    try:
+        data.decode("utf-8")
+        return "the file is not valid UTF-8; save it as UTF-8", 0
+    except UnicodeDecodeError as bad:
+        sample, line = data[bad.start : bad.start + 1], data.count(b"\n", 0, bad.start) + 1
+        return f"the byte {sample!r} is not UTF-8; save the file as UTF-8 (e.g. 'CSV UTF-8')", line
+
+
+def more(n: int) -> str:
+    return f" (and {n} more row{'s' if n != 1 else ''})" if n else ""
+
+
+def bad_cells(data: CsvData, column: str, rows: np.ndarray, bad: np.ndarray, what: str) -> Problem:
+    """The first bad cell (line and value), and how many more there are."""
+    at = np.flatnonzero(bad)
+    value = data.table[column][int(rows[at[0]])].as_py()
+    shown = "an empty cell" if value is None else repr(value)
+    message = f"{shown} is not {what}{more(len(at) - 1)}"
+    return Problem(data.text, int(rows[at[0]]) + 2, f"column {column!r}", message)
+
+
+# -- conversions: a text column -> numpy values, and masks of valid and bad cells -------
+def as_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return array.to_numpy(zero_copy_only=False) if isinstance(array, pa.Array) else array.to_numpy()
+
+
+def parse_numbers(raw: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    try:
+        number = pc.cast(raw, pa.float64())
+    except pa.ArrowInvalid:
+        # Some cell is not a plain number: trim blanks and cast only what looks like one.
+        raw = pc.utf8_trim_whitespace(raw)
+        ok = pc.match_substring_regex(raw, _NUMBER)
+        number = pc.cast(pc.if_else(ok, raw, pa.scalar(None, pa.string())), pa.float64())
+    values = as_numpy(number)
+    valid = np.isfinite(values)  # null -> NaN; 'nan' and 'inf' are not measurements
+    return values, valid, as_numpy(pc.is_valid(raw)) & ~valid
+
+
+def parse_booleans(raw: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    text = pc.utf8_trim_whitespace(raw)
+    true, false = (as_numpy(pc.is_in(text, value_set=pa.array(v))) for v in (TRUE_TEXT, FALSE_TEXT))
+    return true, true | false, as_numpy(pc.is_valid(text)) & ~(true | false)
+
+
+def parse_timestamps(
+    raw: pa.ChunkedArray, fmt: str | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Microseconds since 1970 (naive; cells with an offset become UTC), valid, bad."""
+    text = pc.utf8_trim_whitespace(raw)
+    stamps = _strptime(text, fmt) if fmt else _iso(text)
+    valid = as_numpy(pc.is_valid(stamps))
+    micros = as_numpy(pc.fill_null(pc.cast(stamps, pa.int64()), 0))
+    return micros, valid, as_numpy(pc.is_valid(text)) & ~valid
+
+
+def _strptime(text: pa.ChunkedArray, fmt: str) -> pa.ChunkedArray:
+    stamps = pc.strptime(text, format=fmt, unit="us", error_is_null=True)
+    # Arrow's strptime rolls an impossible day over (31-02-2016 -> 2016-03-02), which always
+    # lands on day 1-3 of the next month. Only those cells are written back and compared; a
+    # cell that differs (rolled over, or merely not zero-padded) is settled by Python's
+    # strict strptime, so well-formed exports stay vectorised.
+    suspect = np.flatnonzero(as_numpy(pc.fill_null(pc.less_equal(pc.day(stamps), 3), False)))
+    if len(suspect) == 0:
+        return stamps
+    written = text.take(suspect)
+    try:
+        same = as_numpy(
+            pc.fill_null(pc.equal(pc.strftime(stamps.take(suspect), fmt), written), False)
+        )
+    except pa.ArrowException:  # a format strftime cannot write: check them all in Python
+        same = np.zeros(len(suspect), bool)
+    wrong = np.zeros(len(text), bool)
+    for i, value in zip(suspect[~same], written.filter(pa.array(~same)).to_pylist(), strict=True):
+        try:
+            datetime.strptime(value, fmt)
+        except ValueError:
+            wrong[i] = True
+    return (
+        pc.if_else(pa.array(wrong), pa.scalar(None, stamps.type), stamps) if wrong.any() else stamps
+    )
+
+
+def _iso(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    naive = pa.timestamp("us")
+    for target in (naive, pa.timestamp("us", "UTC")):
+        try:  # fast paths: every cell naive ISO 8601, or every cell with an offset
+            return pc.cast(pc.cast(text, target), naive)
+        except pa.ArrowInvalid:
+            pass
+    # A mix, or bad cells: settle each distinct value with Python's ISO parser.
+    distinct, parsed = pc.unique(text), []
+    for value in distinct.to_pylist():
+        try:
+            stamp: datetime | None = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            stamp = None
+        if stamp is not None and stamp.tzinfo is not None:
+            stamp = stamp.astimezone(UTC).replace(tzinfo=None)
+        parsed.append(stamp)
+    return pa.array(parsed, naive).take(pc.index_in(text, value_set=distinct))
+
+
+# -- series -----------------------------------------------------------------------------
