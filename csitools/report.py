@@ -161,7 +161,7 @@ STATUS_CSV_FIELDS = [
 ]
 
 
-def _csv_cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     text = "" if value is None else str(value)
     # Spreadsheets run cells that start like a formula; a leading quote keeps them text.
     if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
@@ -199,7 +199,7 @@ def status_csv(status: RegisterStatus) -> str:
             for t in s.targets
         ] or [[None] * 8]
         for row in rows:
-            writer.writerow([_csv_cell(v) for v in common + row])
+            writer.writerow([csv_cell(v) for v in common + row])
     return out.getvalue()
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,9 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from csitools.model import Register
-from csitools.pipeline import Validation
 from csitools.problems import Problem
-from csitools.report import _csv_cell, status_dict
 from csitools.scaffold import (
     check_entries,
     entry_path,
@@ -424,87 +421,3 @@ def plan_import(
         line = plan.rows.get(p.path, 0)
         plan.problems.append(Problem(source, line, p.json_path, p.message))
     return plan
-
-
-# --- export ------------------------------------------------------------------------
-
-EXPORT_FIELDS = [
-    "id", "title", "status", "health", "score", "lane", "roi", "source", "services",
-    "raised_by", "raised_on", "owner", "term", "size", "impact", "urgency", "effort", "risk",
-    "cycle", "next_due", "flags", "benefits", "csf", "depends_on", "summary",
-]  # fmt: skip
-
-
-def export_dict(validation: Validation) -> dict[str, Any]:
-    """The register as written, each improvement and KPI with what csi computes for
-    it under ``computed`` (the shape of ``csi status --format json``)."""
-    status = status_dict(validation.status)
-    by_id = {s["id"]: s for s in status["improvements"]}
-    kpis = {k["id"]: k for k in status["kpis"]}
-    reg = validation.register
-    drop = ("id", "title", "status")
-    return {
-        "as_of": status["as_of"],
-        "title": reg.settings.title,
-        "improvements": [
-            {
-                **(imp.doc.data if imp.doc else {"id": imp.id}),
-                "computed": {k: v for k, v in by_id[imp.id].items() if k not in drop},
-            }
-            for imp in reg.improvements
-            if imp.id in by_id
-        ],
-        "kpis": [
-            {
-                **(kpi.doc.data if kpi.doc else {"id": kpi.id}),
-                "computed": {k: v for k, v in kpis.get(kpi.id, {}).items() if k != "id"},
-            }
-            for kpi in reg.kpis.values()
-        ],
-        "people": reg.people_doc.data if reg.people_doc else {"people": []},
-    }
-
-
-def export_json(validation: Validation) -> str:
-    return json.dumps(export_dict(validation), indent=2, ensure_ascii=False) + "\n"
-
-
-def export_csv(validation: Validation) -> str:
-    """One row per improvement, every cell escaped against formula injection (a
-    title typed as ``=HYPERLINK(...)`` stays text in a spreadsheet)."""
-    by_id = {s.id: s for s in validation.status.improvements}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EXPORT_FIELDS)
-    for imp in validation.register.improvements:
-        s = by_id.get(imp.id)
-        dues = [t.due for t in s.targets] if s else []
-        row = {
-            "id": imp.id,
-            "title": imp.title,
-            "status": imp.status,
-            "health": s.health if s else None,
-            "score": s.score if s else None,
-            "lane": s.lane if s else None,
-            "roi": s.roi if s else None,
-            "source": imp.source,
-            "services": "; ".join(imp.services),
-            "raised_by": imp.raised_by,
-            "raised_on": imp.raised_on.isoformat(),
-            "owner": imp.owner,
-            "term": imp.term,
-            "size": imp.size,
-            "impact": imp.priority.impact,
-            "urgency": imp.priority.urgency,
-            "effort": imp.priority.effort,
-            "risk": imp.priority.risk,
-            "cycle": s.cycle if s else None,
-            "next_due": min(dues).isoformat() if dues else None,
-            "flags": " ".join(s.flags) if s else "",
-            "benefits": imp.benefits,
-            "csf": imp.csf,
-            "depends_on": " ".join(imp.depends_on),
-            "summary": imp.summary.rstrip("\n"),
-        }
-        writer.writerow([_csv_cell(row[name]) for name in EXPORT_FIELDS])
-    return out.getvalue()

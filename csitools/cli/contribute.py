@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from csitools.cli.common import AS_OF, display, one_root, warn_problems
+from csitools.export import export_csv, export_json
 from csitools.load import load_repository
 from csitools.model import Register, build_register
 from csitools.pipeline import validate_repository
@@ -36,7 +37,7 @@ from csitools.scaffold import (
     schema_ref,
     write_entries,
 )
-from csitools.transfer import FIELDS, export_csv, export_json, plan_import
+from csitools.transfer import FIELDS, plan_import
 
 SCORES = ("impact", "urgency", "effort", "risk")
 SCORE_HELP = {
