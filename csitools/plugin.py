@@ -9,25 +9,41 @@ public plugin API is used, so the register can move to another builder later.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from mkdocs import __version__ as mkdocs_version
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import AnchorLink, get_toc
 
+from csitools import __version__
 from csitools.charts import chart_specs
-from csitools.drawing import render_charts
+from csitools.drawing import render_charts, write_atomic
 from csitools.history import HistoryUnavailable, load_history
 from csitools.pipeline import validate_repository_once
 from csitools.site import Chart, build_pages, disarm_links
 
 log = get_plugin_logger(__name__)
+
+
+def _toc_token(item: AnchorLink) -> dict[str, Any]:
+    """A table-of-contents entry as the plain data ``get_toc`` reads."""
+    return {
+        "level": item.level,
+        "id": item.id,
+        "name": item.title,
+        "children": [_toc_token(child) for child in item.children],
+    }
+
 
 ASSETS = ("assets/csi/csi.css", "assets/csi/csi.js")
 WATCHED = ("register", "kpis", "site_config")
@@ -47,6 +63,10 @@ class CsiConfig(base.Config):
 
 class CsiPlugin(BasePlugin[CsiConfig]):
     def __init__(self) -> None:
+        self._site_key = ""
+        self._page_keys: dict[str, str] = {}
+        self._page_hits: dict[str, dict[str, Any]] = {}
+        self._page_cache = Path(".cache/csi/pages")
         self.pages: dict[str, str] = {}
         self.chart_files: dict[str, Path] = {}
         self.root = Path()
@@ -109,12 +129,70 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         for asset in ASSETS:
             content = resources.files("csitools").joinpath("assets", Path(asset).name)
             files.append(File.generated(config, asset, content=content.read_bytes()))
+        self._site_key = json.dumps(
+            [
+                __version__,
+                mkdocs_version,
+                sorted(f.src_uri for f in files),
+                config["markdown_extensions"],
+                config["mdx_configs"],
+                config["use_directory_urls"],
+            ],
+            sort_keys=True,
+            default=str,
+        )
+        self._page_keys = {}
+        self._page_hits = {}
+        self._page_cache = self.root / self.config.cache_dir / "pages"
         return files
 
+    # Generated pages are converted once: their HTML, table of contents and anchors
+    # are kept under the cache folder, keyed by the page's Markdown and everything else
+    # that shapes its HTML (the site's file list, the Markdown extensions, the versions).
+    # A rebuild after one entry changed then converts only the pages that changed.
+
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        src = page.file.src_uri
+        if src not in self.pages:
+            return markdown
+        digest = hashlib.sha256(f"{self._site_key}\0{src}\0{markdown}".encode()).hexdigest()
+        self._page_keys[src] = digest
+        cached = self._page_cache / f"{digest}.json"
+        try:
+            self._page_hits[src] = json.loads(cached.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return markdown
+        return ""  # converting nothing is free; on_page_content puts the HTML back
+
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
-        if page.file.src_uri in self.pages:
-            return disarm_links(html)
+        src = page.file.src_uri
+        if src not in self.pages:
+            return html
+        hit = self._page_hits.pop(src, None)
+        if hit is not None:
+            page.toc = get_toc(hit["toc"])
+            page.present_anchor_ids = set(hit["anchors"])
+            return hit["html"]
+        html = disarm_links(html)
+        entry = {
+            "html": html,
+            "toc": [_toc_token(item) for item in page.toc],
+            "anchors": sorted(page.present_anchor_ids or ()),
+        }
+        self._page_cache.mkdir(parents=True, exist_ok=True)
+        write_atomic(
+            self._page_cache / f"{self._page_keys[src]}.json",
+            json.dumps(entry, ensure_ascii=False).encode("utf-8"),
+        )
         return html
+
+    def on_post_build(self, config: Any) -> None:
+        if not self.config.enabled or not self._page_cache.is_dir():
+            return
+        keep = {f"{key}.json" for key in self._page_keys.values()}
+        for entry in self._page_cache.glob("*.json"):
+            if entry.name not in keep:
+                entry.unlink(missing_ok=True)
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         for folder in WATCHED:

@@ -143,17 +143,50 @@ def test_improvement_markdown_matches_golden(tmp_path: Path) -> None:
     assert page == golden.read_text(encoding="utf-8")
 
 
-def test_two_builds_are_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("cache", ["cold", "warm"])
+def test_two_builds_are_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: str
+) -> None:
     root = make_site_repo(tmp_path / "repo")
     build(root, monkeypatch)
     shutil.move(root / "site", tmp_path / "first")
-    shutil.rmtree(root / ".cache")  # the second build renders its charts afresh
+    if cache == "cold":
+        shutil.rmtree(root / ".cache")  # the second build renders charts and pages afresh
+    else:
+        assert any((root / ".cache" / "csi" / "pages").glob("*.json"))
     build(root, monkeypatch)
     first, second = tmp_path / "first", root / "site"
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     _, mismatch, errors = filecmp.cmpfiles(first, second, files, shallow=False)
     assert (mismatch, errors) == ([], [])
+
+
+def test_page_cache_reuses_unchanged_pages_and_redoes_changed_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_site_repo(tmp_path / "repo")
+    build(root, monkeypatch)
+    pages = root / ".cache" / "csi" / "pages"
+    entries = sorted(pages.glob("*.json"))
+    # Mark every cached page: a rebuild that reuses a page publishes the mark.
+    for entry in entries:
+        text_ = entry.read_text(encoding="utf-8").replace('"html": "', '"html": "CACHED-PAGE ', 1)
+        entry.write_text(text_, encoding="utf-8")
+    source = root / "register" / "CSI-0002-knowledge-base.yaml"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1),
+        encoding="utf-8",
+    )
+    build(root, monkeypatch)
+    changed = (root / "site" / "improvements" / "CSI-0002" / "index.html").read_text("utf-8")
+    assert "CACHED-PAGE" not in changed and "Renamed" in changed
+    kpi_pages = list((root / "site" / "kpis").glob("*/index.html"))
+    assert kpi_pages and all("CACHED-PAGE" in p.read_text("utf-8") for p in kpi_pages)
+    # The register table names the new title, so it is converted again too.
+    assert "CACHED-PAGE" not in (root / "site" / "register" / "index.html").read_text("utf-8")
+    # Entries for pages that changed are replaced, not accumulated.
+    assert len(list(pages.glob("*.json"))) == len(entries)
 
 
 PAYLOADS = {
