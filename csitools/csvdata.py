@@ -2,8 +2,10 @@
 with pyarrow; and turning text cells into numbers, booleans and timestamps, vectorised,
 with the line of the first bad cell.
 
-Line numbers: the header is line 1, data row i (0-based) is line i + 2. That counts CSV
-records, so it is off when a quoted value spans lines or blank lines sit between rows.
+Line numbers are the file's physical lines, as an editor shows them: the header is line
+1, and :meth:`CsvData.line` finds where data row i starts, counting quoted values that
+span lines and skipping blank lines as the reader does. Finding it re-reads the file, so
+it is done only for a problem being reported.
 """
 
 from __future__ import annotations
@@ -38,7 +40,32 @@ class CsvData:
     text: str
     header: list[str]
     table: pa.Table
+    real: Path | None = None
     cache: dict[tuple, Any] = field(default_factory=dict)
+    _starts: list[int] | None = field(default=None, repr=False)
+
+    def line(self, row: int) -> int:
+        """The physical line where data row ``row`` (0-based) starts."""
+        if self._starts is None:
+            self._starts = _record_starts(self.real) if self.real else []
+        return self._starts[row] if row < len(self._starts) else row + 2
+
+
+def _record_starts(real: Path) -> list[int]:
+    """The first line of each non-empty data record (an error path only)."""
+    starts: list[int] = []
+    try:
+        with real.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f)
+            next(reader, None)  # the header
+            end = reader.line_num
+            for record in reader:
+                if record:  # pyarrow skips empty lines; csv gives them as []
+                    starts.append(end + 1)
+                end = reader.line_num
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return starts
+    return starts
 
 
 def read_csv(
@@ -64,7 +91,7 @@ def read_csv(
         return whole(*_not_utf8(real))
     present = [c for c in columns if c in header]
     if not present:  # every KPI lacks its columns: each says which, from the header
-        return CsvData(text, header, pa.table({})), []
+        return CsvData(text, header, pa.table({}), real), []
     invalid: list[pacsv.InvalidRow] = []
     try:
         table = _arrow_read(real, present, invalid)
@@ -81,10 +108,13 @@ def read_csv(
         row, others = invalid[0], more(len(invalid) - 1)
         why = f"this row has {row.actual_columns} field{'s' if row.actual_columns != 1 else ''}"
         why += f" but the header has {row.expected_columns}{others}; give every row one value "
-        return whole(why + "per column, and quote values that contain commas", row.number or 0)
+        # arrow numbers records (the header is 1, blank lines not counted): find the line
+        starts, record = _record_starts(real), (row.number or 0) - 2
+        line = starts[record] if 0 <= record < len(starts) else row.number or 0
+        return whole(why + "per column, and quote values that contain commas", line)
     if table.num_rows == 0:
         return whole("the file has a header but no data rows; add the data below line 1")
-    return CsvData(text, header, table), []
+    return CsvData(text, header, table, real), []
 
 
 def _arrow_read(real: Path, columns: list[str], invalid: list, careful: bool = False) -> pa.Table:
@@ -125,7 +155,7 @@ def bad_cells(data: CsvData, column: str, rows: np.ndarray, bad: np.ndarray, wha
     value = data.table[column][int(rows[at[0]])].as_py()
     shown = "an empty cell" if value is None else repr(value)
     message = f"{shown} is not {what}{more(len(at) - 1)}"
-    return Problem(data.text, int(rows[at[0]]) + 2, f"column {column!r}", message)
+    return Problem(data.text, data.line(int(rows[at[0]])), f"column {column!r}", message)
 
 
 # -- conversions: a text column -> numpy values, and masks of valid and bad cells -------

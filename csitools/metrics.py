@@ -6,8 +6,7 @@ Each CSV is read once per :func:`load_series` call with pyarrow, only the column
 name and every cell as text, so the reader guesses nothing and a bad cell can be reported
 with its line. Conversions are vectorised (pyarrow.compute, numpy, a pandas group-by);
 Python only touches suspicious cells and per-period results. Bad data becomes a Problem.
-Line numbers: the header is line 1, data row i (0-based) is line i + 2. That counts CSV
-records, so it is off when a quoted value spans lines or blank lines sit between rows.
+Line numbers are physical lines (``CsvData.line``), right when quoted values span lines.
 """
 
 from __future__ import annotations
@@ -194,17 +193,19 @@ def _time_series(kpi: str, data: CsvData) -> Series:
     mixed = [(i, kind) for i, kind, _, _ in parsed if kind != granularity]
     if mixed:
         (i, kind), j = mixed[0], parsed[0][0]
-        why = f"{labels[i]!r} is a {kind} but {labels[j]!r} on line {j + 2} is a {granularity}"
+        why = (
+            f"{labels[i]!r} is a {kind} but {labels[j]!r} on line {data.line(j)} is a {granularity}"
+        )
         why += f"{more(len(mixed) - 1)}; a file holds one granularity: split it, or write "
         why += f"every period as a {granularity}"
-        problems.append(Problem(data.text, i + 2, "column 'period'", why))
+        problems.append(Problem(data.text, data.line(i), "column 'period'", why))
     first_of: dict[str, int] = {}
     repeats = [i for i, *_ in parsed if first_of.setdefault(labels[i], i) != i]
     if repeats:
         i = repeats[0]
-        why = f"period {labels[i]!r} is already on line {first_of[labels[i]] + 2}"
+        why = f"period {labels[i]!r} is already on line {data.line(first_of[labels[i]])}"
         why += f"{more(len(repeats) - 1)}; keep one row per period"
-        problems.append(Problem(data.text, i + 2, "column 'period'", why))
+        problems.append(Problem(data.text, data.line(i), "column 'period'", why))
     if bad_values.any():
         problems.append(bad_cells(data, "value", rows, bad_values, _NUMBER_HINT))
     if problems:

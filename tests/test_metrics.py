@@ -269,6 +269,36 @@ def test_a_ragged_row_is_located(tmp_path: Path) -> None:
     ]
 
 
+def test_a_ragged_row_after_a_multi_line_value_and_blank_lines_gives_its_physical_line(
+    tmp_path: Path,
+) -> None:
+    text = 'period,value\n2026-01,"1"\n\n\n2026-02,"2\n"\n2026-03\n'  # 2026-03 on line 7
+    series, problems = one(tmp_path, {"csv": write(tmp_path, text)})
+    assert series is None
+    assert [(p.line, p.message[:40]) for p in problems] == [
+        (7, "this row has 1 field but the header has ")
+    ]
+
+
+def test_a_bad_cell_after_a_multi_line_description_gives_its_physical_line(
+    tmp_path: Path,
+) -> None:
+    # ServiceNow exports keep line breaks of descriptions inside quotes; editors count them.
+    text = TICKETS.replace(
+        "T2,Email,3 - Moderate,", 'T2,"Email\nlong\n\nstory",3 - Moderate,'
+    )  # T2 spans lines 3-6
+    text = text.replace("2026-03-10 09:00", "10/03/2026 9am")  # T4, now on line 8
+    text = text.replace("T4,", "\nT4,")  # a blank line before it: line 9
+    path = write(tmp_path, text)
+    source = tickets(path, **resolution(time="opened_at"))
+    series, problems = one(tmp_path, source)
+    assert series is None
+    assert [(p.line, p.json_path, p.message[:30]) for p in problems] == [
+        (9, "column 'opened_at'", "'10/03/2026 9am' is not an ISO")
+    ]
+    assert path.endswith("data.csv") and text.splitlines()[8].startswith("T4,")
+
+
 def test_a_spreadsheet_export_with_bom_crlf_and_quotes_reads_fine(tmp_path: Path) -> None:
     path = write(tmp_path, b'\xef\xbb\xbfperiod,value\r\n"2026-01","1.5"\r\n2026-02, 2 \r\n')
     series, problems = one(tmp_path, {"csv": path})
