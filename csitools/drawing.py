@@ -71,7 +71,8 @@ class RenderReport:
     written: tuple[Path, ...]
     rendered: int
     cached: int
-    removed: int
+    removed: int  # cache entries no spec produced
+    pruned: int = 0  # charts of an earlier run in out_dir that no spec produced
 
 
 # ---- specs: register + series + status -> plain data ------------------------------
@@ -305,4 +306,31 @@ def render_charts(
         if entry.name not in keep:
             entry.unlink(missing_ok=True)
             removed += 1
-    return RenderReport(tuple(written), len(todo), len(keyed) - len(todo), removed)
+    pruned = _prune(out_dir / f"{MANIFEST}-{fmt}", {target.name for target in written})
+    return RenderReport(tuple(written), len(todo), len(keyed) - len(todo), removed, pruned)
+
+
+MANIFEST = ".csi-charts"
+"""``.csi-charts-svg`` / ``-png`` list the charts csi wrote into an output folder, so the
+next run removes the ones no improvement or KPI produces any more, and never a file csi
+did not write."""
+
+
+def _prune(manifest: Path, current: set[str]) -> int:
+    out_dir = manifest.parent
+    try:
+        earlier = set(manifest.read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        earlier = set()
+    pruned = 0
+    for name in sorted(earlier - current):
+        # only plain names of files in out_dir, never a path that leads elsewhere
+        if name and "/" not in name and "\\" not in name and not name.startswith("."):
+            path = out_dir / name
+            if path.is_file():
+                path.unlink()
+                pruned += 1
+    text = "".join(f"{name}\n" for name in sorted(current))
+    if earlier != current or not manifest.exists():
+        write_atomic(manifest, text.encode("utf-8"))
+    return pruned

@@ -291,10 +291,21 @@ def test_cache_renders_only_what_changed_and_drops_stale_entries(
     assert changed == {"kpi-email-satisfaction.svg", "improvement-CSI-0001.svg"}
 
     # Gone: its chart, and its target on the resolution-time chart, which is redrawn.
+    # Its chart leaves the output folder too; files csi did not write stay.
+    (out / "notes.txt").write_text("mine")
+    (out / "kpi-handmade.svg").write_text("<svg/>")
     (repo / "register" / "CSI-0003-email-triage.yaml").unlink()
     fourth, _ = run()
-    assert (fourth.rendered, fourth.cached, fourth.removed) == (1, 2, 2)
+    assert (fourth.rendered, fourth.cached, fourth.removed, fourth.pruned) == (1, 2, 2, 1)
     assert len(list(cache.iterdir())) == 3
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".csi-charts-svg",
+        "improvement-CSI-0001.svg",
+        "kpi-email-resolution-time.svg",
+        "kpi-email-satisfaction.svg",
+        "kpi-handmade.svg",
+        "notes.txt",
+    ]
     assert not [p for p in (*out.iterdir(), *cache.iterdir()) if p.name.endswith(".tmp")]
 
 
@@ -303,7 +314,8 @@ def test_formats_keep_separate_cache_entries(repo: Path, tmp_path: Path) -> None
     out, cache = tmp_path / "out", tmp_path / "cache"
     render_charts(specs, out, cache)
     png = render_charts(specs, out, cache, fmt="png")
-    assert (png.rendered, png.removed) == (3, 0)  # the SVG entries stay
+    assert (png.rendered, png.removed, png.pruned) == (3, 0, 0)  # the SVG entries stay
+    assert len(list(out.glob("*.svg"))) == 3
     assert render_charts(specs, out, cache).rendered == 0
     assert png.written[0].read_bytes().startswith(b"\x89PNG")
     assert b"Software" not in png.written[0].read_bytes()  # no version stamp in the bytes

@@ -148,6 +148,7 @@ def charts(as_of: datetime | None, out_dir: Path, png: bool, jobs: int | None) -
         click.echo(os.path.relpath(path))
     click.echo(
         f"{len(report.written)} charts in {os.path.relpath(out_dir)}/: {report.rendered} "
-        f"rendered, {report.cached} from the cache, {report.removed} stale removed",
+        f"rendered, {report.cached} from the cache, {report.pruned} no longer produced "
+        f"removed",
         err=True,
     )
