@@ -93,6 +93,12 @@ def _expected(types: str | list[str]) -> str:
     return " or ".join(names)
 
 
+def _meant(key: str, allowed: list[str]) -> str | None:
+    """The allowed field an unknown one is a misspelling of, if it is close to one."""
+    near = difflib.get_close_matches(key, allowed, n=1) if " " not in key else []
+    return near[0] if near else None
+
+
 def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Path_, str]]:
     """Human messages, each saying how to fix it, for one jsonschema error."""
     where: Path_ = tuple(error.absolute_path)
@@ -100,8 +106,8 @@ def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Path_,
     if v == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         for key in sorted(set(value) - set(allowed)):
-            near = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"did you mean {near[0]!r}?" if near else "remove it, or fix its spelling."
+            near = _meant(key, allowed)
+            hint = f"did you mean {near!r}?" if near else "remove it, or fix its spelling."
             if " " in key:
                 hint = (
                     "if it is part of a text value, quote the whole value: "
@@ -109,8 +115,11 @@ def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Path_,
                 )
             yield (*where, key), f"unknown field {key!r}: {hint} Allowed here: {', '.join(allowed)}"
     elif v == "required":
+        # A misspelt field is one problem: the unknown field's "did you mean" names it.
+        allowed = sorted(error.schema.get("properties", {}))
+        meant = {_meant(key, allowed) for key in value if key not in allowed}
         for key in arg:
-            if key not in value:
+            if key not in value and key not in meant:
                 yield where, f"missing required field {key!r}; add it"
     elif v == "type":
         yield where, f"expected {_expected(arg)}, found {describe(value)}"
