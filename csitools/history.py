@@ -13,16 +13,13 @@ problems with git become a ``HistoryUnavailable`` with the reason, never a crash
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import NamedTuple
 
 from csitools.changes import (
     APPROVED,
@@ -35,12 +32,20 @@ from csitools.changes import (
     stem_id,
     summarise,
 )
+from csitools.gitrepo import (
+    NULL_SHA,
+    GitError,
+    HistoryUnavailable,
+    complaint,
+    open_repository,
+    resolve_commit,
+    run_git,
+    spawn,
+)
 from csitools.load import discover, relative
 
-SHALLOW = "history needs the full clone: fetch-depth: 0"
 NOT_COMMITTED = "not committed yet"
 
-_NULL_SHA = "0" * 40
 _LOG_FORMAT = "%x1e%H%x1f%aI%x1f%aN%x1f%aE%x1f%s"
 # No pathspec: git would diff each commit twice (to simplify history, then to show
 # it), which triples the time; files outside register/ and kpis/ are skipped here.
@@ -48,8 +53,6 @@ _LOG_ARGS = (
     *("log", "--date-order", "--root", "-M", "--raw", "--no-abbrev"),
     *("--diff-merges=dense-combined", "-z", f"--format={_LOG_FORMAT}"),
 )
-# Settings that would change git's output under a user's configuration.
-_GIT_CONFIG = ("-c", "color.ui=never", "-c", "log.showSignature=false", "-c", "core.quotepath=off")
 
 
 @dataclass(frozen=True)
@@ -103,15 +106,6 @@ class History:
         )
 
 
-@dataclass(frozen=True)
-class HistoryUnavailable:
-    reason: str
-
-
-class GitError(Exception):
-    """git ran and failed; the message is git's first line of complaint."""
-
-
 class StatusStep(NamedTuple):
     date: datetime
     status: str
@@ -132,71 +126,7 @@ class ChangelogItem(NamedTuple):
 _REMOVED = (Change("$", None, None, "removed"),)
 
 
-# --- git -----------------------------------------------------------------------------
-
-
-def _environment() -> dict[str, str]:
-    # C locale: git's messages are matched and shown as they are documented.
-    return {**os.environ, "LC_ALL": "C", "LANGUAGE": "C", "GIT_PAGER": "cat"}
-
-
-def run_git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    """Run git in ``root``; its output, or GitError with git's message."""
-    proc = subprocess.run(
-        ["git", *_GIT_CONFIG, *args],
-        cwd=root,
-        input=stdin,
-        capture_output=True,
-        env=_environment(),
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise GitError(_complaint(proc.stderr, args[0]))
-    return proc.stdout
-
-
-def _complaint(stderr: bytes, command: str) -> str:
-    lines = stderr.decode("utf-8", "replace").strip().splitlines()
-    message = next((ln for ln in lines if ln.startswith(("fatal:", "error:"))), "")
-    message = message or (lines[0] if lines else f"git {command} failed")
-    return message.removeprefix("fatal: ").removeprefix("error: ")
-
-
-@dataclass(frozen=True)
-class Repository:
-    """A checked git work tree around a register: its prefix inside the top level."""
-
-    root: Path
-    prefix: str
-    has_commits: bool
-
-
-def open_repository(root: Path) -> Repository | HistoryUnavailable:
-    """Check that git can give the register's full history."""
-    if shutil.which("git") is None:
-        return HistoryUnavailable(
-            "git is not installed or not on PATH; install git to read history"
-        )
-    if not root.is_dir():
-        return HistoryUnavailable(f"{root} is not a folder")
-    try:
-        out = run_git(root, "rev-parse", "--is-shallow-repository", "--show-prefix").decode()
-    except GitError as exc:
-        if "not a git repository" in str(exc):
-            return HistoryUnavailable(
-                f"{root} is not a git repository; history is read from git, so clone the "
-                "register rather than copying it"
-            )
-        return HistoryUnavailable(f"git cannot read {root}: {exc}")
-    shallow, _, prefix = out.partition("\n")
-    if shallow.strip() == "true":
-        return HistoryUnavailable(SHALLOW)
-    try:
-        run_git(root, "rev-parse", "--verify", "-q", "HEAD^{commit}")
-        has_commits = True
-    except GitError:
-        has_commits = False
-    return Repository(root, prefix.strip(), has_commits)
+# --- git log -------------------------------------------------------------------------
 
 
 class _FileChange(NamedTuple):
@@ -242,7 +172,7 @@ def _parse_record(record: bytes, prefix: str, short: int) -> _Commit:
         if parents == 1:
             status = parts[-1][0]
         else:  # a merge that changed the file beyond what either side did
-            status = "A" if shas[0] == _NULL_SHA else "D" if shas[-1] == _NULL_SHA else "M"
+            status = "A" if shas[0] == NULL_SHA else "D" if shas[-1] == NULL_SHA else "M"
         old_path = path = tokens[i].decode("utf-8", "surrogateescape")
         i += 1
         if status in "RC":
@@ -252,18 +182,6 @@ def _parse_record(record: bytes, prefix: str, short: int) -> _Commit:
         files.append(_FileChange(status, shas[0], shas[-1], old_path, path))
     date = datetime.fromisoformat(when)
     return _Commit(sha, sha[:short], date, author, email, subject, tuple(files))
-
-
-def _spawn(root: Path, stderr: IO[bytes], *args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        ["git", *_GIT_CONFIG, *args],
-        cwd=root,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        # A file, not a pipe: a chatty git (rename warnings) must never block on it.
-        stderr=stderr,
-        env=_environment(),
-    )
 
 
 def _read_history(
@@ -276,11 +194,11 @@ def _read_history(
     commits: list[_Commit] = []
     failures: list[BaseException] = []
     with tempfile.TemporaryFile() as log_err, tempfile.TemporaryFile() as cat_err:
-        log = _spawn(root, log_err, *_LOG_ARGS, head)
-        cat = _spawn(root, cat_err, "cat-file", "--batch")
+        log = spawn(root, log_err, *_LOG_ARGS, head)
+        cat = spawn(root, cat_err, "cat-file", "--batch")
         assert log.stdout and cat.stdin and cat.stdout
         log_out, cat_in, cat_out = log.stdout, cat.stdin, cat.stdout
-        seen = {_NULL_SHA}
+        seen = {NULL_SHA}
 
         def take(records: list[bytes]) -> None:
             ids = []
@@ -320,24 +238,13 @@ def _read_history(
             cat.kill()
             raise
         feeder.join()
-        for proc, err in ((log, log_err), (cat, cat_err)):
+        for proc, err, command in ((log, log_err, "log"), (cat, cat_err, "cat-file")):
             if proc.wait() != 0 and not failures:
                 err.seek(0)
-                failures.append(GitError(_complaint(err.read(), proc.args[len(_GIT_CONFIG) + 1])))
+                failures.append(GitError(complaint(err.read(), command)))
     if failures:
         raise failures[0]
     return commits, data
-
-
-def resolve_commit(root: Path, rev: str) -> str:
-    """The commit a revision names; GitError when it names none."""
-    try:
-        out = run_git(root, "rev-parse", "--verify", "-q", "--end-of-options", rev + "^{commit}")
-        return out.decode().strip()
-    except GitError:
-        raise GitError(
-            f"unknown revision {rev!r}: no commit, branch or tag has that name"
-        ) from None
 
 
 # --- history -------------------------------------------------------------------------
@@ -382,11 +289,11 @@ def _lineages(commits: Sequence[_Commit]) -> dict[str, list[tuple[int, _FileChan
         for change in commit.files:
             # A move into or out of register/ or kpis/ is a creation or a deletion here.
             if change.status == "R" and not is_tracked_path(change.old_path):
-                change = change._replace(status="A", old_sha=_NULL_SHA, old_path=change.path)
+                change = change._replace(status="A", old_sha=NULL_SHA, old_path=change.path)
             if not is_tracked_path(change.path):
                 if change.status != "R" or not is_tracked_path(change.old_path):
                     continue
-                change = change._replace(status="D", new_sha=_NULL_SHA, path=change.old_path)
+                change = change._replace(status="D", new_sha=NULL_SHA, path=change.old_path)
             key = alias.get(change.path, change.path)
             lineages.setdefault(key, []).append((position, change))
             if change.status == "R":

@@ -28,7 +28,8 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from csitools import __version__
 from csitools.charts import chart_specs
 from csitools.drawing import render_charts, write_atomic
-from csitools.history import HistoryUnavailable, load_history
+from csitools.gitrepo import HistoryUnavailable
+from csitools.history import load_history
 from csitools.pipeline import validate_repository_once
 from csitools.site import Chart, build_pages, disarm_links
 

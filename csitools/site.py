@@ -21,7 +21,8 @@ from pathlib import Path
 
 import jinja2
 
-from csitools.history import History, HistoryUnavailable, changelog, status_timeline
+from csitools.gitrepo import HistoryUnavailable
+from csitools.history import History, changelog, status_timeline
 from csitools.model import Improvement, Kpi, Register
 from csitools.status import HEALTH_ORDER, ImprovementStatus, RegisterStatus, TargetStatus
 

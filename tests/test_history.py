@@ -28,10 +28,9 @@ from csitools.changes import (
     read_tracked,
 )
 from csitools.cli.history import diff, diff_markdown
+from csitools.gitrepo import SHALLOW, HistoryUnavailable
 from csitools.history import (
-    SHALLOW,
     History,
-    HistoryUnavailable,
     StatusStep,
     changelog,
     load_history,

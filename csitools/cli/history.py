@@ -6,108 +6,28 @@ command; they are pure functions of a ``Comparison``.
 
 from __future__ import annotations
 
-import io
 import json
-import tarfile
 import tempfile
-from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from csitools.changes import (
-    Change,
-    Comparison,
-    FileDiff,
-    TrackedData,
-    compare_trees,
-    is_tracked_path,
-    read_tracked,
-    read_worktree,
-    show,
-)
+from csitools.changes import Change, Comparison, FileDiff, compare_trees, read_worktree, show
 from csitools.cli.common import AS_OF, one_root
-from csitools.history import (
+from csitools.gitrepo import (
     GitError,
-    History,
     HistoryUnavailable,
-    approved_ids,
-    load_history,
+    export_tree,
+    main_branch,
+    merge_base,
     open_repository,
+    read_tree,
     resolve_commit,
-    run_git,
 )
-from csitools.load import FAILED, parse_yaml
+from csitools.history import History, approved_ids, load_history
 from csitools.pipeline import validate_repository
-
-
-def main_branch(root: Path) -> str:
-    """The ``branch`` of site_config/register.yml, else main."""
-    for name in ("register.yml", "register.yaml"):
-        try:
-            text = (root / "site_config" / name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        data, _, _, _ = parse_yaml(text, name)
-        if data is not FAILED and isinstance(data, dict) and isinstance(data.get("branch"), str):
-            return data["branch"]
-    return "main"
-
-
-def cat_blobs(root: Path, shas: Iterable[str]) -> dict[str, bytes]:
-    """Every blob in one ``git cat-file --batch``; missing ones are left out."""
-    wanted = sorted(set(shas) - {"0" * 40})
-    if not wanted:
-        return {}
-    out = run_git(root, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in wanted).encode())
-    blobs: dict[str, bytes] = {}
-    pos = 0
-    while pos < len(out):
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        pos = end + 1
-        if len(header) < 3:  # "<sha> missing"
-            continue
-        size = int(header[2])
-        blobs[header[0].decode()] = out[pos : pos + size]
-        pos += size + 1
-    return blobs
-
-
-def merge_base(root: Path, branch: str) -> tuple[str, str]:
-    """The commit where HEAD left ``branch`` (or ``origin/branch``, as CI checks out)."""
-    for name in (branch, f"origin/{branch}"):
-        try:
-            tip = resolve_commit(root, name)
-        except GitError:
-            continue
-        return run_git(root, "merge-base", tip, "HEAD").decode().strip(), name
-    raise GitError(f"no branch {branch!r} or 'origin/{branch}' to compare with; name a BASE")
-
-
-def read_tree(root: Path, commit: str) -> dict[str, TrackedData | str]:
-    """The tracked fields of every entry and KPI file at a commit (or why a file
-    cannot be read), by path relative to ``root``."""
-    out = run_git(root, "ls-tree", "-r", "-z", commit, "--", "register", "kpis")
-    shas = {}
-    for record in out.split(b"\0"):
-        meta, _, path = record.decode("utf-8", "surrogateescape").partition("\t")
-        if meta.endswith(" ") or not meta or not is_tracked_path(path):
-            continue
-        shas[path] = meta.split()[2]
-    blobs = cat_blobs(root, shas.values())
-    return {p: read_tracked(blobs.get(sha, b""), p) for p, sha in sorted(shas.items())}
-
-
-def export_tree(root: Path, commit: str, dest: Path) -> None:
-    """Write the register as it was at ``commit`` into ``dest``, for validation."""
-    prefix = run_git(root, "rev-parse", "--show-prefix").decode().strip()
-    archive = run_git(root, "archive", "--format=tar", f"{commit}:{prefix}")
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        # The "data" filter refuses links and paths that would leave dest.
-        tar.extractall(dest, filter="data")
 
 
 def compare_revisions(

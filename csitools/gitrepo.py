@@ -1,0 +1,197 @@
+"""Git plumbing: running git, opening the repository around a register, and reading
+commits, trees and blobs from it.
+
+Every git process runs in the C locale, with the settings that would change its output
+under a user's configuration turned off, so what it prints is what git documents. A git
+that fails becomes a ``GitError`` with git's first line of complaint; a register whose
+history git cannot give (no git, not a repository, a shallow clone) becomes a
+``HistoryUnavailable`` with the reason. Nothing here prints, and nothing here knows
+about revisions or reports: ``history`` and ``csi diff`` build on these.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import tarfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from csitools.changes import TrackedData, is_tracked_path, read_tracked
+from csitools.load import FAILED, parse_yaml
+
+SHALLOW = "history needs the full clone: fetch-depth: 0"
+
+NULL_SHA = "0" * 40
+"""The blob id git gives the side of a change where the file does not exist."""
+# Settings that would change git's output under a user's configuration.
+_GIT_CONFIG = ("-c", "color.ui=never", "-c", "log.showSignature=false", "-c", "core.quotepath=off")
+
+
+@dataclass(frozen=True)
+class HistoryUnavailable:
+    reason: str
+
+
+class GitError(Exception):
+    """git ran and failed; the message is git's first line of complaint."""
+
+
+def _environment() -> dict[str, str]:
+    # C locale: git's messages are matched and shown as they are documented.
+    return {**os.environ, "LC_ALL": "C", "LANGUAGE": "C", "GIT_PAGER": "cat"}
+
+
+def run_git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """Run git in ``root``; its output, or GitError with git's message."""
+    proc = subprocess.run(
+        ["git", *_GIT_CONFIG, *args],
+        cwd=root,
+        input=stdin,
+        capture_output=True,
+        env=_environment(),
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise GitError(complaint(proc.stderr, args[0]))
+    return proc.stdout
+
+
+def complaint(stderr: bytes, command: str) -> str:
+    """git's first line of complaint in ``stderr``, without its ``fatal:`` prefix."""
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    message = next((ln for ln in lines if ln.startswith(("fatal:", "error:"))), "")
+    message = message or (lines[0] if lines else f"git {command} failed")
+    return message.removeprefix("fatal: ").removeprefix("error: ")
+
+
+def spawn(root: Path, stderr: IO[bytes], *args: str) -> subprocess.Popen[bytes]:
+    """Start git in ``root`` with pipes for stdin and stdout, for streaming."""
+    return subprocess.Popen(
+        ["git", *_GIT_CONFIG, *args],
+        cwd=root,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        # A file, not a pipe: a chatty git (rename warnings) must never block on it.
+        stderr=stderr,
+        env=_environment(),
+    )
+
+
+@dataclass(frozen=True)
+class Repository:
+    """A checked git work tree around a register: its prefix inside the top level."""
+
+    root: Path
+    prefix: str
+    has_commits: bool
+
+
+def open_repository(root: Path) -> Repository | HistoryUnavailable:
+    """Check that git can give the register's full history."""
+    if shutil.which("git") is None:
+        return HistoryUnavailable(
+            "git is not installed or not on PATH; install git to read history"
+        )
+    if not root.is_dir():
+        return HistoryUnavailable(f"{root} is not a folder")
+    try:
+        out = run_git(root, "rev-parse", "--is-shallow-repository", "--show-prefix").decode()
+    except GitError as exc:
+        if "not a git repository" in str(exc):
+            return HistoryUnavailable(
+                f"{root} is not a git repository; history is read from git, so clone the "
+                "register rather than copying it"
+            )
+        return HistoryUnavailable(f"git cannot read {root}: {exc}")
+    shallow, _, prefix = out.partition("\n")
+    if shallow.strip() == "true":
+        return HistoryUnavailable(SHALLOW)
+    try:
+        run_git(root, "rev-parse", "--verify", "-q", "HEAD^{commit}")
+        has_commits = True
+    except GitError:
+        has_commits = False
+    return Repository(root, prefix.strip(), has_commits)
+
+
+def resolve_commit(root: Path, rev: str) -> str:
+    """The commit a revision names; GitError when it names none."""
+    try:
+        out = run_git(root, "rev-parse", "--verify", "-q", "--end-of-options", rev + "^{commit}")
+        return out.decode().strip()
+    except GitError:
+        raise GitError(
+            f"unknown revision {rev!r}: no commit, branch or tag has that name"
+        ) from None
+
+
+def main_branch(root: Path) -> str:
+    """The ``branch`` of site_config/register.yml, else main."""
+    for name in ("register.yml", "register.yaml"):
+        try:
+            text = (root / "site_config" / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        data, _, _, _ = parse_yaml(text, name)
+        if data is not FAILED and isinstance(data, dict) and isinstance(data.get("branch"), str):
+            return data["branch"]
+    return "main"
+
+
+def merge_base(root: Path, branch: str) -> tuple[str, str]:
+    """The commit where HEAD left ``branch`` (or ``origin/branch``, as CI checks out)."""
+    for name in (branch, f"origin/{branch}"):
+        try:
+            tip = resolve_commit(root, name)
+        except GitError:
+            continue
+        return run_git(root, "merge-base", tip, "HEAD").decode().strip(), name
+    raise GitError(f"no branch {branch!r} or 'origin/{branch}' to compare with; name a BASE")
+
+
+def cat_blobs(root: Path, shas: Iterable[str]) -> dict[str, bytes]:
+    """Every blob in one ``git cat-file --batch``; missing ones are left out."""
+    wanted = sorted(set(shas) - {NULL_SHA})
+    if not wanted:
+        return {}
+    out = run_git(root, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in wanted).encode())
+    blobs: dict[str, bytes] = {}
+    pos = 0
+    while pos < len(out):
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) < 3:  # "<sha> missing"
+            continue
+        size = int(header[2])
+        blobs[header[0].decode()] = out[pos : pos + size]
+        pos += size + 1
+    return blobs
+
+
+def read_tree(root: Path, commit: str) -> dict[str, TrackedData | str]:
+    """The tracked fields of every entry and KPI file at a commit (or why a file
+    cannot be read), by path relative to ``root``."""
+    out = run_git(root, "ls-tree", "-r", "-z", commit, "--", "register", "kpis")
+    shas = {}
+    for record in out.split(b"\0"):
+        meta, _, path = record.decode("utf-8", "surrogateescape").partition("\t")
+        if meta.endswith(" ") or not meta or not is_tracked_path(path):
+            continue
+        shas[path] = meta.split()[2]
+    blobs = cat_blobs(root, shas.values())
+    return {p: read_tracked(blobs.get(sha, b""), p) for p, sha in sorted(shas.items())}
+
+
+def export_tree(root: Path, commit: str, dest: Path) -> None:
+    """Write the register as it was at ``commit`` into ``dest``, for validation."""
+    prefix = run_git(root, "rev-parse", "--show-prefix").decode().strip()
+    archive = run_git(root, "archive", "--format=tar", f"{commit}:{prefix}")
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        # The "data" filter refuses links and paths that would leave dest.
+        tar.extractall(dest, filter="data")
