@@ -238,7 +238,7 @@ def improvement_spec(
         forecast, ts = None, opened.get(kpi_id)
         last = next((p for p in points if ts and p.period == ts.current_period), None)
         if ts and last and _is_date(ts.forecast):
-            label = f"Forecast: target reached {ts.forecast}"
+            label = f"Forecast: target by {ts.forecast}"
             forecast = Segment(label, _mid(last), last.value, str(ts.forecast), ts.target)
         panels.append(
             Panel(

@@ -8,6 +8,7 @@ bytes: no date metadata, a fixed SVG hash salt, text as text in DejaVu Sans.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import threading
@@ -27,6 +28,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.text import Annotation
+from matplotlib.transforms import Bbox
 
 from csitools.charts import ChartSpec, Panel, num
 
@@ -106,17 +109,69 @@ def _spread(labels: list[tuple[float, float, str]], gap: float) -> list[tuple[fl
     return placed
 
 
+def drawn(label: Annotation) -> bool:
+    """Whether matplotlib draws the label: not when its anchor lies outside the panel."""
+    if label.xycoords != "data":
+        return True
+    x, y = label.axes.transData.transform(label.xy)
+    return bool(label.axes.get_window_extent().contains(x, y))
+
+
+def _settle(ax: Axes, labels: list[Annotation], fixed: Sequence[Any] = ()) -> None:
+    """Keep each label inside the plot and off the labels before it (and the ``fixed``
+    texts): one that runs past a side is turned to the other side of its anchor; one
+    that overlaps moves away from its anchor, the way it was placed or else the other
+    way, to the nearest height where it is clear and inside the plot."""
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    to_points = 72 / ax.figure.dpi
+    placed: list[Bbox] = [text.get_window_extent(renderer) for text in fixed]
+    for label in filter(drawn, labels):
+        box = label.get_window_extent(renderer)
+        dx, dy = label.xyann
+        if box.x1 > frame.x1 and label.get_horizontalalignment() == "left" and dx >= 0:
+            label.set_horizontalalignment("right")
+            label.xyann = dx, dy = -dx, dy
+        elif box.x0 < frame.x0 and label.get_horizontalalignment() == "right" and dx <= 0:
+            label.set_horizontalalignment("left")
+            label.xyann = dx, dy = -dx, dy
+        box = label.get_window_extent(renderer)
+        inward = max(frame.y0 - box.y0, 0) or min(frame.y1 - box.y1, 0)
+        if inward:
+            label.xyann = dx, dy = dx, dy + inward * to_points
+            box = box.translated(0, inward)
+        for up in (dy >= 0, dy < 0):
+            shifted, moved = box, 0.0
+            for _ in range(len(placed)):
+                hit = next((p for p in placed if shifted.overlaps(p)), None)
+                if hit is None:
+                    break
+                step = (hit.y1 - shifted.y0 + 2) if up else (hit.y0 - shifted.y1 - 2)
+                shifted, moved = shifted.translated(0, step), moved + step
+            inside = frame.y0 <= shifted.y0 and shifted.y1 <= frame.y1
+            if not any(shifted.overlaps(p) for p in placed) and inside:
+                label.xyann = (dx, dy + moved * to_points)
+                box = shifted
+                break
+        placed.append(box)
+
+
 def _draw_panel(ax: Axes, panel: Panel, bottom: bool) -> None:
     x0, x1 = _x(panel.x_range[0]), _x(panel.x_range[1])
     lo, hi = _y_limits(panel)
     ax.set_xlim(x0, x1)
     ax.set_ylim(lo, hi)
     on_x = ax.get_xaxis_transform()  # x in data, y in axes fraction
+    names = []
     for i, span in enumerate(panel.spans):
         a, b = max(_x(span.start), x0), min(_x(span.end), x1)
         # Neighbouring cycles differ in shade and are named, so colour is not needed.
         ax.axvspan(a, b, color=SKY, alpha=0.12 if i % 2 else 0.25, linewidth=0, zorder=0)
-        ax.text((a + b) / 2, 0.97, span.label, transform=on_x, ha="center", va="top", weight="bold")
+        names.append(
+            ax.text(
+                (a + b) / 2, 0.97, span.label, transform=on_x, ha="center", va="top", weight="bold"
+            )
+        )
     ends = []
     for line in panel.lines:
         a = _x(line.start) if line.start else x0
@@ -124,40 +179,51 @@ def _draw_panel(ax: Axes, panel: Panel, bottom: bool) -> None:
         ax.plot([a, b], [line.value, line.value], zorder=2, **STYLES[line.style])
         if line.label:
             ends.append((b, line.value, line.label))
-    for b, y, text in _spread(ends, 0.07 * (hi - lo)):
-        ax.annotate(text, (b, y), xytext=(0, 3), va="bottom", **OFFSET)
-    x = _x(panel.as_of)
-    ax.axvline(x, zorder=1, **STYLES["asof"])
-    # Under the cycle names, in the headroom _y_limits keeps free of data.
-    right = (x - x0) / (x1 - x0) < 0.8
-    kw = {**OFFSET, "ha": "left" if right else "right", "va": "top", "xycoords": on_x}
-    ax.annotate(f"As of {panel.as_of}", (x, 0.9), xytext=(3 if right else -3, 0), **kw)
-    for t in panel.targets:
-        xy = (_x(t.day), t.value)
-        ax.plot(*xy, marker="D", markersize=7, color=GREEN, markeredgecolor=INK, zorder=5)
-        if t.label:
-            ax.annotate(t.label, xy, xytext=(-6, -9 if t.below else 9), va="center", **OFFSET)
+    # Labels in order of importance: _settle moves later ones off earlier ones.
+    labels = []
     if panel.points:
         xs = [_x(day) for _, day, _ in panel.points]
         ys = [v for _, _, v in panel.points]
         # Above the label boxes: no label may hide a measurement.
         ax.plot(xs, ys, color=BLUE, linewidth=2, marker="o", markersize=4, zorder=5)
-        # Right of the last point, on the side away from the latest target: the series
+        # Beside the last point, on the side away from the latest target: the series
         # came from the other side and heads to the target, so this corner is free.
+        # The forecast, which starts at the last point, is named in the same label.
         up = not panel.targets or panel.targets[-1].value < ys[-1]
-        last = f"Measured {num(ys[-1])}"
+        last = f"Measured {num(ys[-1])}" + (f"\n{panel.forecast.label}" if panel.forecast else "")
+        # Right of it, where no measurement is yet; where that runs off the plot, left
+        # of it and across from where the series came, clear of the point's height.
         kw = {**OFFSET, "ha": "left", "va": "center", "color": BLUE}
-        ax.annotate(last, (xs[-1], ys[-1]), xytext=(4, 10 if up else -10), **kw)
+        label = ax.annotate(last, (xs[-1], ys[-1]), xytext=(6, 12 if up else -12), **kw)
+        renderer = ax.figure.canvas.get_renderer()
+        box = label.get_window_extent(renderer)
+        if box.x1 > ax.get_window_extent(renderer).x1:
+            clear = box.height / 2 * 72 / ax.figure.dpi + 5
+            label.set_horizontalalignment("right")
+            label.xyann = (-6, -clear if up else clear)
+        labels.append(label)
     else:
         ax.text(0.5, 0.5, panel.note, transform=ax.transAxes, ha="center", va="center", **LABEL)
     if f := panel.forecast:
         ax.plot([_x(f.start), _x(f.end)], [f.start_value, f.end_value], zorder=5, **FORECAST)
-        # Right of its end, across the target line from the target's own label (which
-        # sits left of the target marker); leftwards only near the right edge.
-        right = (_x(f.end) - x0) / (x1 - x0) < 0.75
-        up = 10 if panel.targets and panel.targets[-1].below else -10
-        kw = {**OFFSET, "ha": "left" if right else "right", "va": "center"}
-        ax.annotate(f.label, (_x(f.end), f.end_value), xytext=(4 if right else -4, up), **kw)
+    for t in panel.targets:
+        xy = (_x(t.day), t.value)
+        ax.plot(*xy, marker="D", markersize=7, color=GREEN, markeredgecolor=INK, zorder=5)
+        if t.label:
+            kw = {**OFFSET, "va": "center"}
+            labels.append(ax.annotate(t.label, xy, xytext=(-6, -9 if t.below else 9), **kw))
+    for b, y, text in _spread(ends, 0.07 * (hi - lo)):
+        labels.append(ax.annotate(text, (b, y), xytext=(0, 3), va="bottom", **OFFSET))
+    x = _x(panel.as_of)
+    if x0 <= x <= x1:  # a completed improvement's chart may end before the as-of date
+        ax.axvline(x, zorder=1, **STYLES["asof"])
+        # Under the cycle names, in the headroom _y_limits keeps free of data.
+        right = (x - x0) / (x1 - x0) < 0.8
+        kw = {**OFFSET, "ha": "left" if right else "right", "va": "top", "xycoords": on_x}
+        labels.append(
+            ax.annotate(f"As of {panel.as_of}", (x, 0.9), xytext=(3 if right else -3, 0), **kw)
+        )
+    _settle(ax, labels, names)
     if panel.title:
         ax.set_title(panel.title, loc="left", fontsize=10)
     ax.set_ylabel(panel.unit)
@@ -178,7 +244,8 @@ def _figure(spec: ChartSpec) -> Figure:
         return fig
     n = len(spec.panels)
     height = 4.0 if n == 1 else 0.9 + 2.7 * n
-    fig = Figure(figsize=(8, height))
+    fig = Figure(figsize=(8, height), dpi=100)
+    FigureCanvasAgg(fig)  # labels are measured while they are placed
     top, bottom = 1 - 0.55 / height, 0.6 / height
     fig.subplots_adjust(left=0.09, right=0.97, top=top, bottom=bottom, hspace=0.25)
     fig.suptitle(spec.title, x=0.09, ha="left", y=1 - 0.12 / height, fontsize=12)
@@ -198,7 +265,8 @@ def render_chart(spec: ChartSpec, fmt: str = "svg") -> bytes:
         matplotlib.rcdefaults()
         matplotlib.rcParams.update(RC)
         fig = _figure(spec)
-        FigureCanvasAgg(fig)
+        if not isinstance(fig.canvas, FigureCanvasAgg):  # the placeholder has none yet
+            FigureCanvasAgg(fig)
         buffer = BytesIO()
         about = {"Title": spec.title, "Description": spec.alt}  # for the file on its own
         fig.savefig(buffer, format=fmt, dpi=100, metadata={**METADATA[fmt], **about})
@@ -206,6 +274,16 @@ def render_chart(spec: ChartSpec, fmt: str = "svg") -> bytes:
 
 
 # ---- files, cache, pool -------------------------------------------------------------
+
+
+DRAWING_KEY = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+"""This module's own source: a chart cached by an earlier version of the drawing code is
+drawn again, not reused."""
+
+
+def cache_key(spec: ChartSpec) -> str:
+    """What a cached chart is filed under: the spec's data and the code that draws it."""
+    return hashlib.sha256(f"{spec.digest()}:{DRAWING_KEY}".encode()).hexdigest()
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -273,7 +351,7 @@ def render_charts(
         raise ValueError("chart names must be unique")
     out_dir.mkdir(parents=True, exist_ok=True)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    keyed = [(spec, cache_dir / f"{spec.digest()}.{fmt}") for spec in specs]
+    keyed = [(spec, cache_dir / f"{cache_key(spec)}.{fmt}") for spec in specs]
     todo = [(spec, path) for spec, path in keyed if not path.exists()]
     workers = min(jobs or _cpu_count(), len(todo))
     serial = todo

@@ -160,9 +160,12 @@ def roi(imp: Improvement) -> float | None:
 
 
 def forecast(points: list[Point], baseline: float, target: float, current_p: float) -> str | None:
-    """Least-squares line through the cycle's values: the date it reaches the target,
-    'not converging' when it heads away (or nowhere), None when there is nothing to fit
-    or the target is already reached. Shown beside health, never changing it."""
+    """The date the cycle's trend, continued from the latest value, reaches the target:
+    the slope is the least-squares fit through the cycle's values, and the line starts
+    from the latest value rather than from the fit, so a noisy last value that is still
+    short of the target never yields a date in the past. 'not converging' when the
+    trend heads away (or nowhere), None when there is nothing to fit or the target is
+    already reached. Shown beside health, never changing it."""
     if current_p >= 1 or len(points) < 2:
         return None
     xs = [(p.start.toordinal() + p.end.toordinal()) / 2 for p in points]
@@ -173,7 +176,7 @@ def forecast(points: list[Point], baseline: float, target: float, current_p: flo
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
     if slope * (target - baseline) <= 0:
         return "not converging"
-    reach = max(mx + (target - my) / slope, xs[-1])
+    reach = xs[-1] + (target - ys[-1]) / slope
     if reach - xs[-1] > FORECAST_HORIZON_DAYS:
         return "not converging"
     return date.fromordinal(round(reach)).isoformat()

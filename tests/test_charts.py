@@ -15,7 +15,9 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from matplotlib.text import Annotation
 
+from csitools import drawing
 from csitools.charts import (
     LABELLED,
     ChartSpec,
@@ -28,6 +30,7 @@ from csitools.charts import (
 )
 from csitools.drawing import render_chart, render_charts
 from csitools.pipeline import validate_repository
+from tests.conftest import REPO
 
 AS_OF = date(2026, 5, 15)
 GOLDEN = Path(__file__).parent / "golden" / "charts"
@@ -169,9 +172,30 @@ def test_forecast_runs_from_the_last_point_to_the_forecast_date_at_the_target(
     spec = specs_of(repo, as_of)["improvement-CSI-0001"]
     time = spec.panels[0]
     assert time.forecast == Segment(
-        f"Forecast: target reached {target.forecast}", "2026-05-16", 7.9, target.forecast, 6.0
+        f"Forecast: target by {target.forecast}", "2026-05-16", 7.9, target.forecast, 6.0
     )
     assert f"on track, forecast to reach it on {target.forecast}." in spec.alt
+
+
+def test_labels_stay_inside_the_plot_and_off_each_other() -> None:
+    """Every chart of the sample register: no label covers another or leaves its panel."""
+    day = date(2026, 11, 23)
+    result = validate_repository(REPO, day)
+    specs = chart_specs(result.register, result.series, result.status, day)
+    checked = 0
+    for spec in specs:
+        fig = drawing._figure(spec)
+        renderer = fig.canvas.get_renderer()
+        for ax in fig.axes:
+            frame = ax.get_window_extent(renderer)
+            labels = [t for t in ax.texts if isinstance(t, Annotation) and drawing.drawn(t)]
+            boxes = [t.get_window_extent(renderer) for t in labels]
+            for i, box in enumerate(boxes):
+                assert frame.y0 - 1 <= box.y0 and box.y1 <= frame.y1 + 1, spec.name
+                assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, spec.name
+                assert not any(box.overlaps(other) for other in boxes[i + 1 :]), spec.name
+                checked += 1
+    assert checked > 100
 
 
 def test_a_kpi_without_data_gets_a_placeholder(repo: Path) -> None:
@@ -307,6 +331,18 @@ def test_cache_renders_only_what_changed_and_drops_stale_entries(
         "notes.txt",
     ]
     assert not [p for p in (*out.iterdir(), *cache.iterdir()) if p.name.endswith(".tmp")]
+
+
+def test_a_change_to_the_drawing_code_draws_again(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    specs = list(specs_of(repo).values())
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    assert render_charts(specs, out, cache).rendered == len(specs)
+    assert render_charts(specs, out, cache).rendered == 0
+    monkeypatch.setattr(drawing, "DRAWING_KEY", "another version of drawing.py")
+    again = render_charts(specs, out, cache)
+    assert (again.rendered, again.removed) == (len(specs), len(specs))
 
 
 def test_formats_keep_separate_cache_entries(repo: Path, tmp_path: Path) -> None:

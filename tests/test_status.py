@@ -158,6 +158,20 @@ def test_forecast_reaches_target_on_a_straight_line() -> None:
     assert when is not None and "2026-07-01" <= when <= "2026-07-20"
 
 
+def test_forecast_continues_from_the_latest_value_not_from_the_fit() -> None:
+    """16, 10, 13 h against 8 h: the fitted line (slope -1.5 h a month) is already
+    below 8 h by the last point, but the last value (13 h) is not. From 13 h at the
+    last point's middle (2026-03-16), 5 h at 1.5 h a month is ~3.3 months later."""
+    points = _points({"2026-01": 16.0, "2026-02": 10.0, "2026-03": 13.0})
+    xs = [(p.start.toordinal() + p.end.toordinal()) / 2 for p in points]
+    assert xs[1] - xs[0] == xs[2] - xs[1]  # evenly spaced middles (29.5 days apart) ...
+    slope = (13.0 - 16.0) / (xs[2] - xs[0])  # ... so the least-squares slope is (y3-y1)/(x3-x1)
+    expected = date.fromordinal(round(xs[2] + (8.0 - 13.0) / slope)).isoformat()
+    when = forecast(points, baseline=16.0, target=8.0, current_p=0.375)
+    assert when == expected
+    assert when > points[-1].end.isoformat()
+
+
 def test_forecast_not_converging_when_heading_away() -> None:
     points = _points({"2026-01": 12.0, "2026-02": 13.0, "2026-03": 14.0})
     assert forecast(points, baseline=16.0, target=8.0, current_p=0.25) == "not converging"
