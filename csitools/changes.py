@@ -212,6 +212,9 @@ def read_worktree(root: Path) -> dict[str, TrackedData | str]:
     out: dict[str, TrackedData | str] = {}
     for file, kind in discover(root):
         if kind in ("improvement", "kpi"):
+            if not file.is_file():  # a folder, a pipe, a dangling link: never read it
+                out[relative(file, root)] = "not a regular file"
+                continue
             try:
                 out[relative(file, root)] = read_tracked(file.read_bytes(), relative(file, root))
             except OSError as exc:

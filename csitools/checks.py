@@ -9,10 +9,11 @@ from __future__ import annotations
 import csv
 import difflib
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 
 from csitools.load import Document
-from csitools.model import Improvement, Kpi, Register
+from csitools.model import EARLIEST, LATEST, Improvement, Kpi, Register
 from csitools.problems import Problem, json_path
 
 Where = tuple[str | int, ...]
@@ -236,8 +237,27 @@ def _find_loop(start: str, graph: dict[str, tuple[str, ...]]) -> list[str] | Non
     return None
 
 
+def _far_dates(imp: Improvement) -> Iterator[tuple[Where, date]]:
+    yield ("raised_on",), imp.raised_on
+    for c, cycle in enumerate(imp.cycles):
+        yield ("cycles", c, "opened"), cycle.opened
+        if cycle.closed is not None:
+            yield ("cycles", c, "closed"), cycle.closed
+        for t, target in enumerate(cycle.targets):
+            yield ("cycles", c, "targets", t, "by"), target.by
+
+
 def check_dates(reg: Register) -> Iterator[Problem]:
     for imp in reg.improvements:
+        for where, day in _far_dates(imp):
+            if not EARLIEST <= day <= LATEST:
+                yield _at(
+                    imp.doc,
+                    imp.path,
+                    where,
+                    f"{day} is outside {EARLIEST} to {LATEST}; a date this far out is a typo, "
+                    "write the real date",
+                )
         last = len(imp.cycles) - 1
         for c, cycle in enumerate(imp.cycles):
             here: Where = ("cycles", c)
@@ -380,6 +400,10 @@ def resolve_csv(root: Path, text: str) -> tuple[Path | None, str | None]:
         )
     except OSError as exc:
         return None, f"{text!r} cannot be resolved: {exc.strerror}"
+    except RuntimeError:  # Python < 3.13 reports a symlink loop so
+        return None, f"{text!r} is a symbolic link that leads to itself; replace it with the file"
+    if real.is_dir():
+        return None, f"{text!r} is a folder, not a file; name the CSV file inside it"
     if not real.is_file():
         return None, f"{text!r} does not exist; add the file or fix the path"
     return real, None

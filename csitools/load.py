@@ -10,7 +10,9 @@ JSON), anchor/alias expansion, and the line of every value.
 
 from __future__ import annotations
 
+import math
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +36,7 @@ MAX_NODES = 50_000
 """Refuse documents whose expanded size (aliases counted each time) passes this."""
 
 MAX_DEPTH = 64
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 _TAG = "tag:yaml.org,2002:"
@@ -172,7 +175,17 @@ class _Builder:
         if tag == _TAG + "int":
             return _constructor.construct_yaml_int(node)
         if tag == _TAG + "float":
-            return _constructor.construct_yaml_float(node)
+            value = _constructor.construct_yaml_float(node)
+            if not math.isfinite(value):  # .nan, .inf: JSON has no such numbers
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        node.start_mark.line + 1,
+                        json_path(where),
+                        f"{node.value!r} is not a finite number; write a number such as 12.5",
+                    )
+                )
+            return value
         if tag == _TAG + "timestamp":
             # Keep dates as written: the schema's `format: date` then judges them
             # the same way it would in JSON, and 2026-02-30 is caught, not crashed on.
@@ -238,7 +251,11 @@ def read_document(file: Path, rel: str, kind: str) -> tuple[Document | None, lis
     """Read, parse and schema-check one file. The Document is None when the file could
     not be parsed; it is returned with ``valid=False`` when only the schema failed."""
     try:
-        size = file.stat().st_size
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):
+            what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            return None, [Problem(rel, 0, "$", f"this is {what}; put the YAML file here instead")]
+        size = info.st_size
         if size > MAX_BYTES:
             return None, [
                 Problem(rel, 0, "$", f"the file is {size:,} bytes, over the 1 MiB limit; split it")
@@ -297,24 +314,50 @@ _KPI_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.ya?ml$")
 def discover(root: Path) -> list[tuple[Path, str]]:
     """The register's YAML files and the schema each follows, in path order."""
     found: list[tuple[Path, str]] = []
+    # Anything named like YAML is taken, whatever it is (a folder, a dangling link, a
+    # pipe, .YAML): reading it says what is wrong, rather than skipping it in silence.
     register = root / "register"
     if register.is_dir():
         for file in sorted(register.iterdir()):
-            if file.suffix in (".yaml", ".yml") and file.is_file():
+            if file.suffix.lower() in YAML_SUFFIXES:
                 kind = "people" if file.stem == "people" else "improvement"
                 found.append((file, kind))
     kpis = root / "kpis"
     if kpis.is_dir():
-        found += [
-            (f, "kpi")
-            for f in sorted(kpis.iterdir())
-            if f.suffix in (".yaml", ".yml") and f.is_file()
-        ]
+        found += [(f, "kpi") for f in sorted(kpis.iterdir()) if f.suffix.lower() in YAML_SUFFIXES]
     for name in ("register.yml", "register.yaml"):
         if (root / "site_config" / name).is_file():
             found.append((root / "site_config" / name, "settings"))
             break
     return found
+
+
+def misplaced(root: Path) -> list[Problem]:
+    """YAML files in subfolders of register/ or kpis/, which are not read: say so."""
+    problems = []
+    for folder in ("register", "kpis"):
+        top = root / folder
+        if not top.is_dir():
+            continue
+        for file in sorted(top.rglob("*")):
+            if file.parent != top and file.suffix.lower() in YAML_SUFFIXES:
+                problems.append(
+                    Problem(
+                        relative(file, root),
+                        0,
+                        "$",
+                        f"files in subfolders of {folder}/ are not read; move it to "
+                        f"{folder}/{file.name}",
+                    )
+                )
+    return problems
+
+
+def _resolves_inside(file: Path, real_root: Path) -> bool:
+    try:
+        return file.resolve().is_relative_to(real_root)
+    except RuntimeError:  # a loop of links (Python < 3.13): reading it reports the loop
+        return True
 
 
 def relative(file: Path, root: Path) -> str:
@@ -339,10 +382,11 @@ def load_repository(root: Path) -> LoadResult:
         )
         return result
     real_root = root.resolve()
+    result.problems += misplaced(root)
     for file, kind in discover(root):
         rel = relative(file, root)
         result.files.append(rel)
-        if file.is_symlink() and not file.resolve().is_relative_to(real_root):
+        if file.is_symlink() and not _resolves_inside(file, real_root):
             result.problems.append(
                 Problem(
                     rel,

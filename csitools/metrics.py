@@ -33,6 +33,7 @@ from csitools.csvdata import (
     parse_timestamps,
     read_csv,
 )
+from csitools.model import EARLIEST, LATEST
 from csitools.problems import Problem
 
 NULLS = ["", "?", "NULL"]
@@ -53,7 +54,10 @@ _PERIODS = (
 )
 _NUMBER_HINT = "a number; write plain numbers like 1200 or 3.5 (no units or thousands separators)"
 _BOOL_HINT = "a boolean; write TRUE/FALSE, true/false or 1/0"
-_PERIOD_HINT = "a period; write YYYY-MM, YYYY-MM-DD, YYYY-Www (ISO week) or YYYY-Qn"
+_PERIOD_HINT = (
+    f"a period; write YYYY-MM, YYYY-MM-DD, YYYY-Www (ISO week) or YYYY-Qn, in the years "
+    f"{EARLIEST.year} to {LATEST.year}"
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,8 @@ def period_bounds(label: str) -> tuple[str, date, date]:
         if m is None:
             continue
         year, n = int(m[1]), int(m[2])
+        if not EARLIEST.year <= year <= LATEST.year:
+            raise ValueError(f"{label!r} is outside the years {EARLIEST.year} to {LATEST.year}")
         if granularity == "day":
             start = date(year, n, int(m[3]))
             return granularity, start, start + timedelta(days=1)

@@ -26,6 +26,11 @@ LIFECYCLE = (
 )
 
 
+EARLIEST = date(1970, 1, 1)
+LATEST = date(2199, 12, 31)
+"""The dates a register accepts: one further out is a typo, and would overflow charts."""
+
+
 def to_date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 

@@ -30,6 +30,7 @@ from csitools.charts import chart_specs
 from csitools.drawing import render_charts, write_atomic
 from csitools.gitrepo import HistoryUnavailable
 from csitools.history import load_history
+from csitools.model import EARLIEST, LATEST
 from csitools.pipeline import validate_repository_once
 from csitools.site import Chart, build_pages, disarm_links
 
@@ -77,9 +78,12 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         if not text:
             return date.today()
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError as exc:
             raise PluginError(f"csi: as-of date {text!r} is not YYYY-MM-DD") from exc
+        if not EARLIEST <= day <= LATEST:
+            raise PluginError(f"csi: as-of date {text} is outside {EARLIEST} to {LATEST}")
+        return day
 
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:

@@ -344,6 +344,36 @@ def _outcome_problem(
     )
 
 
+_BASELINE_ORIGIN = {"entry": "stated in the target", "kpi": "the KPI's agreed baseline"}
+
+
+def _backwards_targets(
+    imp: Improvement, cycle: Cycle, kpis: Mapping[str, Kpi], all_series: Mapping[str, Series]
+) -> list[Problem]:
+    """A target no better than its cycle's baseline (in the KPI's direction) would read
+    as regressed from the first day: say so, naming the baseline and where it is from."""
+    problems = []
+    for t, target in enumerate(cycle.targets):
+        kpi = kpis.get(target.kpi)
+        b, b_from = cycle_baseline(imp, cycle, target, kpi, all_series.get(target.kpi))
+        if kpi is None or b is None or better(kpi, target.value, b) > 0:
+            continue
+        where = ("cycles", cycle.number - 1, "targets", t, "value")
+        origin = _BASELINE_ORIGIN.get(b_from, f"measured when {b_from} closed")
+        word = "lower" if kpi.direction == "decrease" else "higher"
+        problems.append(
+            Problem(
+                imp.path,
+                imp.doc.line(where) if imp.doc else 0,
+                json_path(where),
+                f"target {target.value:g} is not better than the cycle's baseline {b:g} "
+                f"({origin}); {kpi.name!r} improves as it gets {word}, so set a {word} "
+                "target, or state the target's own baseline",
+            )
+        )
+    return problems
+
+
 def _fmt(value: float | None) -> str:
     return "no data" if value is None else f"{value:g}"
 
@@ -358,6 +388,7 @@ def assess_improvement(
     problems: list[Problem] = []
     outcomes = []
     for cycle in imp.cycles:
+        problems += _backwards_targets(imp, cycle, reg.kpis, all_series)
         if cycle.closed is None:
             continue
         outcome = assess_outcome(imp, cycle, reg.kpis, all_series)

@@ -97,7 +97,9 @@ def test_each_period_format_is_read_with_its_bounds(
     assert series.points == (Point(label, start, end, 4.0),)
 
 
-@pytest.mark.parametrize("label", ["2026-13", "2026-02-30", "2025-W53", "2026-Q5", "March", ""])
+@pytest.mark.parametrize(
+    "label", ["2026-13", "2026-02-30", "2025-W53", "2026-Q5", "March", "", "9999-12", "0001-01"]
+)
 def test_period_bounds_rejects_what_is_not_a_period(label: str) -> None:
     with pytest.raises(ValueError):
         period_bounds(label)
@@ -164,7 +166,8 @@ def test_a_label_that_is_not_a_period_is_a_problem(tmp_path: Path) -> None:
             "kpis/data/data.csv",
             3,
             "column 'period'",
-            "'Feb 2026' is not a period; write YYYY-MM, YYYY-MM-DD, YYYY-Www (ISO week) or YYYY-Qn",
+            "'Feb 2026' is not a period; write YYYY-MM, YYYY-MM-DD, YYYY-Www (ISO week) or "
+            "YYYY-Qn, in the years 1970 to 2199",
         )
     ]
 

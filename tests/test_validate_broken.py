@@ -4,6 +4,7 @@ files at once, a file over 1 MiB, symlinks), and its output formats and argument
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -270,3 +271,66 @@ def test_path_outside_a_register_is_a_usage_error(
     assert result.output.endswith(
         "Error: notes.yaml is not inside a register repository (no register/ folder)\n"
     )
+
+
+def test_things_named_like_entries_that_are_not_files_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder, a pipe and a dangling link named like entries, an upper-case suffix, and
+    a link that loops: each is read and reported, none skipped, nothing blocks."""
+    repo = materialise(None, tmp_path / "repo")
+    register = repo / "register"
+    (register / "CSI-0003-a-folder.yaml").mkdir()
+    os.mkfifo(register / "CSI-0004-a-pipe.yaml")
+    (register / "CSI-0005-nowhere.yaml").symlink_to(register / "missing.yaml")
+    loop = register / "CSI-0006-loop.yaml"
+    loop.symlink_to(loop)
+    (register / "CSI-0007-shouting.YAML").write_text(
+        entry("CSI-0007", ("owner: alice", "owner: zoe")), encoding="utf-8"
+    )
+
+    result = validate(repo, monkeypatch)
+
+    no_traceback(result)
+    lines = result.output.splitlines()
+    assert lines[:4] == [
+        "register/CSI-0003-a-folder.yaml:0: $: this is a folder; put the YAML file here instead",
+        "register/CSI-0004-a-pipe.yaml:0: $: this is not a regular file; put the YAML file "
+        "here instead",
+        "register/CSI-0005-nowhere.yaml:0: $: cannot read the file: No such file or directory",
+        "register/CSI-0006-loop.yaml:0: $: cannot read the file: Too many levels of symbolic links",
+    ]
+    assert lines[4] == (
+        "register/CSI-0007-shouting.YAML:0: $: file name does not have the form "
+        "CSI-NNNN-<slug>.yaml; rename it"
+    )
+    assert lines[-1] == f"11 files checked, {len(lines) - 1} problems"
+    assert result.exit_code == 1
+
+
+def test_a_csv_link_that_loops_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = materialise(None, tmp_path / "repo")
+    link = repo / "kpis" / "data" / "email-satisfaction.csv"
+    link.unlink()
+    link.symlink_to(link)
+
+    result = validate(repo, monkeypatch)
+
+    no_traceback(result)
+    assert result.output.splitlines()[0] == (
+        "kpis/email-satisfaction.yaml:12: $.source.csv: 'kpis/data/email-satisfaction.csv' "
+        "is a symbolic link that leads to itself; replace it with the file"
+    )
+    assert result.exit_code == 1
+
+
+@pytest.mark.parametrize("command", ["status", "charts", "export"])
+def test_an_as_of_date_far_out_is_a_usage_error(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = materialise(None, tmp_path / "repo")
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, [command, "--as-of", "9999-12-31"])
+    no_traceback(result)
+    assert result.exit_code == 2
+    assert "9999-12-31 is outside 1970-01-01 to 2199-12-31" in result.output

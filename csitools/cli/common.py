@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
+from csitools.model import EARLIEST, LATEST
 from csitools.pipeline import Validation, find_root
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -21,10 +23,17 @@ def display(root: Path, rel: str) -> str:
         return full.as_posix()
 
 
+def _in_range(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is not None and not EARLIEST <= value.date() <= LATEST:
+        raise click.BadParameter(f"{value:%Y-%m-%d} is outside {EARLIEST} to {LATEST}")
+    return value
+
+
 AS_OF = click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
+    callback=_in_range,
     help="Judge the data as of this date, YYYY-MM-DD (default: today).",
 )
 
