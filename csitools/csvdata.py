@@ -82,7 +82,7 @@ def read_csv(
             first = f.readline()
     except OSError as exc:
         return whole(f"the file cannot be read ({exc.strerror}); check its permissions")
-    if not first.strip():
+    if not first.removeprefix(b"\xef\xbb\xbf").strip():  # nothing, or only a BOM
         why = "the file is empty; write a header line (period,value for a time series, or "
         return whole(why + "the export's column names) and the data below it")
     try:

@@ -172,8 +172,9 @@ def test_a_label_that_is_not_a_period_is_a_problem(tmp_path: Path) -> None:
     ]
 
 
-def test_an_empty_file_is_a_problem(tmp_path: Path) -> None:
-    series, problems = one(tmp_path, {"csv": write(tmp_path, "")})
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n"])
+def test_an_empty_file_is_a_problem(tmp_path: Path, content: bytes) -> None:
+    series, problems = one(tmp_path, {"csv": write(tmp_path, content)})
     assert series is None
     assert problems == [
         Problem(

@@ -334,3 +334,17 @@ def test_an_as_of_date_far_out_is_a_usage_error(
     no_traceback(result)
     assert result.exit_code == 2
     assert "9999-12-31 is outside 1970-01-01 to 2199-12-31" in result.output
+
+
+def test_status_of_an_entry_with_problems_says_to_validate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = materialise(None, tmp_path / "repo")
+    (repo / "register" / "CSI-0003-broken.yaml").write_text(
+        entry("CSI-0003", ("status: proposed", "status: done")), encoding="utf-8"
+    )
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, ["status", "CSI-0003"])
+    no_traceback(result)
+    assert result.exit_code == 1
+    assert "CSI-0003 cannot be judged: the entry has problems; run csi validate" in result.output

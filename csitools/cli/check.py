@@ -125,6 +125,12 @@ def status(ids: tuple[str, ...], as_of: datetime | None, fmt: str) -> None:
     if ids:
         known = {s.id for s in result.improvements}
         unknown = [i for i in ids if i not in known]
+        broken = [i for i in unknown if i in validation.register.unusable]
+        if broken:
+            raise click.ClickException(
+                f"{', '.join(broken)} cannot be judged: the entry has problems; run "
+                "csi validate to see them"
+            )
         if unknown:
             raise click.UsageError(f"no improvement {', '.join(unknown)} in the register")
         result = replace(result, improvements=tuple(s for s in result.improvements if s.id in ids))
