@@ -259,7 +259,9 @@ def _tickets(kpi: str, source: Mapping, data: CsvData) -> Series:
     when, ok = stamps(source["time"])  # a ticket without its time has no period: skipped
     if kinds[0] == "duration":
         (begin, begin_ok), (end, end_ok) = (stamps(column) for column in measure["duration"])
-        ok = ok & begin_ok & end_ok  # not resolved yet, say: skipped, not an error
+        # Not resolved yet, or resolved before it opened (a clock or data-entry slip that
+        # would pull the mean down): skipped and counted as such, not an error.
+        ok = ok & begin_ok & end_ok & (end >= begin)
         values = (end - begin) / (UNIT_SECONDS[measure.get("unit", "hours")] * 1e6)
     elif kinds[0] == "share":
         match = np.ones(len(rows), bool)

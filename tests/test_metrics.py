@@ -394,6 +394,18 @@ def test_an_unresolved_ticket_placed_by_opening_is_skipped_for_its_duration(
     assert counted(series) == (4, 1)
 
 
+def test_a_ticket_resolved_before_it_opened_is_skipped_for_its_duration(
+    tmp_path: Path,
+) -> None:
+    # T2 resolved at 06:00, two hours before it opened: left out of March's mean.
+    text = TICKETS.replace("2026-03-02T08:00,2026-03-02T12:00", "2026-03-02T08:00,2026-03-02T06:00")
+    source = tickets(write(tmp_path, text), **resolution(time="opened_at"))
+    series, problems = one(tmp_path, source)
+    assert problems == []
+    assert values(series) == {"2026-03": (2.0 + 24.0) / 2, "2026-04": 6.0}
+    assert counted(series) == (3, 2)  # T2 backwards, T4 unresolved
+
+
 def test_share_of_tickets_that_made_their_sla_compares_booleans(tmp_path: Path) -> None:
     # By opening month: March T1 TRUE, T2 FALSE, T3 true, T4 0 -> 2 of 4; April T5 1 -> 1 of 1.
     measure = {"share": {"made_sla": True}}
