@@ -18,20 +18,34 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
 from csitools.gitrepo import HistoryUnavailable
 from csitools.history import History, changelog, status_timeline
-from csitools.model import Improvement, Kpi, Register
-from csitools.status import HEALTH_ORDER, ImprovementStatus, RegisterStatus, TargetStatus
+from csitools.model import LIFECYCLE, Improvement, Kpi, Register
+from csitools.status import (
+    HEALTH_ORDER,
+    ImprovementStatus,
+    KpiStatus,
+    RegisterStatus,
+    TargetStatus,
+)
 
 ATTENTION = ("regressed", "missed", "at-risk", "stale")
 DUE_SOON_DAYS = 30
+TERMS = ("short", "medium", "long")
+SIZES = ("small", "medium", "large")
 
 _UNSAFE_SCHEME = re.compile(r"^(?:javascript|vbscript|data|file):", re.I)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _URL_ATTR = re.compile(r'\b(href|src|action|formaction|xlink:href)="([^"]*)"', re.I)
+_HTTPS_URL = re.compile(r"^https://[^\s/?#]+\S*$", re.I)
+_URL_SAFE = "/:@!$&*+,;=?#%-._~"
+"""Characters a link target keeps; anything else (quotes, brackets, parentheses, angle
+brackets, spaces) is percent-encoded so it cannot end the Markdown link or the
+attribute it becomes."""
 
 
 def safe_md(text: str | None) -> str:
@@ -98,10 +112,116 @@ def long_date(day: date | None) -> str:
     return "—" if day is None else f"{day.day} {day:%b %Y}"
 
 
+def _sort_key(value: str | None, kind: str) -> str | None:
+    """What a sortable table sorts a badge by: health worst first, lifecycle statuses
+    in their order; "" (not measured) sorts last whichever way the column is sorted."""
+    order = {"health": HEALTH_ORDER, "status": LIFECYCLE}.get(kind)
+    if order is None:
+        return None
+    return str(order.index(value)) if value in order else ""
+
+
 def badge(value: str | None, kind: str = "health") -> str:
     label = value or "not measured"
     slug = re.sub(r"[^a-z0-9-]", "-", label.lower())
-    return f'<span class="csi-badge csi-{kind} csi-{kind}--{slug}">{cell(label)}</span>'
+    key = _sort_key(value, kind)
+    sort = "" if key is None else f' data-sort="{key}"'
+    return f'<span class="csi-badge csi-{kind} csi-{kind}--{slug}"{sort}>{cell(label)}</span>'
+
+
+def term_size(imp: Improvement) -> str:
+    """Term and size ("long / large"), sorting by time scale then size, not by name."""
+    key = "".join(
+        str(scale.index(value)) if value in scale else "9"
+        for value, scale in ((imp.term, TERMS), (imp.size, SIZES))
+    )
+    return f'<span data-sort="{key}">{cell(imp.term)} / {cell(imp.size)}</span>'
+
+
+def period_last_day(end: date) -> date:
+    """The last day of a period, from its exclusive end (the first day after it)."""
+    return end - timedelta(days=1)
+
+
+def https_link(text: str) -> str:
+    """An https URL as a Markdown link to itself; any other text stays escaped text
+    (record numbers such as PRB0040298, and every other scheme)."""
+    if not _HTTPS_URL.match(text):
+        return cell(text)
+    return f"[{cell(text)}]({quote(text, safe=_URL_SAFE)})"
+
+
+def mailto(address: str | None) -> str:
+    """An e-mail address as a ``mailto:`` link, every unusual character encoded."""
+    if not address:
+        return ""
+    return f"[{cell(address)}](mailto:{quote(address, safe='@.+-_~')})"
+
+
+def with_unit(value: float | None, kpi: Kpi | None) -> str:
+    """A KPI value and its unit, as the target cards write it."""
+    if value is None:
+        return "—"
+    return f"{num(value)} {cell(kpi.unit)}" if kpi else num(value)
+
+
+def baseline_from(source: str) -> str:
+    """Where a cycle's baseline came from, in words (``TargetStatus.baseline_from``)."""
+    if source == "kpi":
+        return "the KPI's agreed baseline"
+    if source == "entry":
+        return "stated in the entry"
+    return f"from {cell(source)}" if source.startswith("cycle ") else cell(source)
+
+
+def forecast_date(forecast: str | None) -> date | None:
+    if not forecast or forecast == "not converging":
+        return None
+    try:
+        return date.fromisoformat(forecast)
+    except ValueError:
+        return None
+
+
+def forecast_note(t: TargetStatus) -> str:
+    """The forecast as the target card shows it."""
+    day = forecast_date(t.forecast)
+    if day is None:
+        return cell(t.forecast) if t.forecast else "—"
+    return f"{day.isoformat()}, after the due date" if day > t.due else day.isoformat()
+
+
+def roi_label(imp: Improvement) -> str:
+    """An annual or monthly benefit against a one-off cost gives the first year's ROI."""
+    if imp.financial is not None and imp.financial.per in ("year", "month"):
+        return "First-year ROI"
+    return "ROI"
+
+
+@dataclass(frozen=True)
+class Tension:
+    """A KPI in tension with a target's KPI that got worse than its own baseline."""
+
+    kpi: Kpi
+    baseline: float
+    latest: float
+    period: str
+
+
+def tensions(kpi: Kpi | None, reg: Register, status: RegisterStatus) -> list[Tension]:
+    """Which KPIs in ``kpi.tension_with`` worsened past the tolerance, and by how much:
+    the presentation of the ``tension`` flag, from the KPIs' latest values."""
+    if kpi is None:
+        return []
+    out = []
+    for other_id in kpi.tension_with:
+        other = reg.kpis.get(other_id)
+        ks: KpiStatus | None = status.kpis.get(other_id)
+        if other is None or ks is None or ks.latest is None or ks.change is None:
+            continue
+        if ks.change < -reg.settings.tolerance * abs(other.baseline.value):
+            out.append(Tension(other, other.baseline.value, ks.latest.value, ks.latest.period))
+    return out
 
 
 def reason(t: TargetStatus, kpi: Kpi | None) -> str:
@@ -118,9 +238,31 @@ def reason(t: TargetStatus, kpi: Kpi | None) -> str:
     )
     if t.forecast == "not converging":
         text += "; the trend is not converging on the target"
-    elif t.forecast:
-        text += f"; the trend reaches the target around {long_date(date.fromisoformat(t.forecast))}"
+    elif (day := forecast_date(t.forecast)) is not None:
+        text += f"; the trend reaches the target around {long_date(day)}"
+        if day > t.due:
+            text += ", after the due date"
     return text + "."
+
+
+def kpi_link(kpis: Mapping[str, Kpi], kpi_id: str, base: str = "") -> str:
+    """A KPI's name linked to its page (``base``: the path from the page to the docs
+    root, such as ``../``); a KPI that no longer exists stays as its escaped id."""
+    kpi = kpis.get(kpi_id)
+    if kpi is None:
+        return cell(kpi_id)
+    return f"[{cell(kpi.name)}]({base}kpis/{kpi.id}.md)"
+
+
+def improvement_tensions(
+    st: ImprovementStatus, reg: Register, status: RegisterStatus
+) -> list[Tension]:
+    """Every tension behind an improvement's ``tension`` flag, each KPI once."""
+    out: list[Tension] = []
+    for t in st.targets:
+        if "tension" in t.flags:
+            out += [x for x in tensions(reg.kpis.get(t.kpi), reg, status) if x not in out]
+    return out
 
 
 def _commit_url(repository_url: str) -> str:
@@ -157,6 +299,12 @@ def _environment(overrides: Path | None) -> jinja2.Environment:
         money=money,
         long_date=long_date,
         badge=badge,
+        last_day=period_last_day,
+        term_size=term_size,
+        reference=https_link,
+        mailto=mailto,
+        baseline_from=baseline_from,
+        forecast_note=forecast_note,
     )
     return env
 
@@ -237,6 +385,12 @@ def build_pages(
         names=names,
         health_order=HEALTH_ORDER,
         reason=reason,
+        kpi_link=lambda kpi_id, base="": kpi_link(reg.kpis, kpi_id, base),
+        with_unit=with_unit,
+        roi_label=roi_label,
+        tensions=lambda kpi: tensions(kpi, reg, status),
+        tensions_of=lambda st: improvement_tensions(st, reg, status),
+        improvements={imp.id: imp for imp in reg.improvements},
         history=history if isinstance(history, History) else None,
         history_gap=history.reason if isinstance(history, HistoryUnavailable) else None,
         commit_url=_commit_url(reg.settings.repository_url),
@@ -294,6 +448,7 @@ def build_pages(
         stale=[k for k in status.kpis.values() if k.stale],
         breaches=[k for k in status.kpis.values() if k.threshold_breach],
         due_soon=[(i, t) for i, t in targets if as_of <= t.due <= soon],
+        tension=[(i, t) for i, t in targets if "tension" in t.flags],
         soon=soon,
     )
     return pages

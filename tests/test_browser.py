@@ -171,6 +171,79 @@ def test_register_table_sorts_by_a_column(site: str, page) -> None:  # type: ign
     assert [float(s) for s in scores] == sorted((float(s) for s in scores), reverse=True)
 
 
+HEALTH = ["regressed", "missed", "at-risk", "stale", "no-data", "on-track", "achieved"]
+
+
+def test_register_sorts_dates_as_dates_and_health_by_severity(site: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site + "register/")
+    page.wait_for_load_state("networkidle")
+
+    def column(n: int) -> list[str]:
+        return page.locator(f".csi-sortable tbody tr td:nth-child({n})").all_inner_texts()
+
+    header = page.locator(".csi-sortable th", has_text="Next target")
+    header.click()
+    dues = column(9)
+    dated = [d for d in dues if d != "—"]
+    assert len({d[:4] for d in dated}) > 1 and len({d[:7] for d in dated}) > 2
+    assert dated == sorted(dated)  # the whole date, not the year alone
+    assert dues == dated + ["—"] * (len(dues) - len(dated))  # no date: last
+    header.click()
+    dues = column(9)
+    assert dues == sorted(dated, reverse=True) + ["—"] * (len(dues) - len(dated))
+
+    header = page.locator(".csi-sortable th", has_text="Health")
+    header.click()
+    healths = column(6)
+    judged = [h for h in healths if h != "not measured"]
+    assert len(set(judged)) > 3
+    assert judged == sorted(judged, key=HEALTH.index)  # worst first, not alphabetical
+    assert healths == judged + ["not measured"] * (len(healths) - len(judged))
+    header.click()
+    healths = column(6)
+    assert healths[: len(judged)] == sorted(judged, key=HEALTH.index, reverse=True)
+    assert set(healths[len(judged) :]) == {"not measured"}
+
+
+def test_wide_tables_fit_at_desktop_width_and_scroll_on_a_phone(site: str, browser) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    try:
+        pg.goto(site + "register/")
+        pg.wait_for_load_state("networkidle")
+        assert not pg.locator(".md-sidebar--secondary").is_visible()  # no table of contents
+        wrap = pg.locator(".csi-sortable .md-typeset__scrollwrap")
+        assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")
+        last = pg.locator(".csi-sortable th", has_text="Next target").bounding_box()
+        assert last is not None and last["x"] + last["width"] <= 1280
+
+        pg.goto(site + "improvements/CSI-0001/")
+        pg.wait_for_load_state("networkidle")
+        raci = pg.locator(".csi-raci .md-typeset__scrollwrap")
+        assert raci.locator("thead th").count() >= 10
+        assert raci.evaluate("e => e.scrollWidth <= e.clientWidth")  # compact: it fits
+        size = "e => parseFloat(getComputedStyle(e).fontSize)"
+        assert raci.locator("table").evaluate(size) < pg.locator("article table").first.evaluate(
+            size
+        )
+        # The facts table has no column headings, so no empty header row either.
+        facts = pg.locator("article table").first
+        assert "Owner" in facts.inner_text()
+        assert facts.locator("thead").evaluate("e => getComputedStyle(e).display") == "none"
+        # The chart opens at full size.
+        link = pg.locator("article a:has(img[src$='.svg'])").first
+        assert link.get_attribute("href") == link.locator("img").get_attribute("src")
+
+        pg.set_viewport_size({"width": 390, "height": 800})
+        pg.wait_for_timeout(100)
+        assert raci.evaluate("e => e.scrollWidth > e.clientWidth")
+        assert raci.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+        # A shade marks the side with more columns even where scroll bars are hidden.
+        assert "radial-gradient" in raci.evaluate("e => getComputedStyle(e).backgroundImage")
+    finally:
+        context.close()
+
+
 def test_script_payloads_do_not_run(site: str, page) -> None:  # type: ignore[no-untyped-def]
     for path in ["improvements/CSI-0099/", "register/", "people/", "index.html"]:
         page.goto(site + path)

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -109,21 +110,178 @@ def test_improvement_page(built: Path) -> None:
     assert "Set vision and targets R A C I" in words
     # The seven questions of each cycle, newest first.
     assert words.index("Cycle 2 · 10 Apr 2026 → open") < words.index("Cycle 1 · 10 Jan 2026")
-    assert "Did we get there? partially-met (the data say partially-met" in words
-    assert 'src="../../charts/improvement-CSI-0001.svg"' in page
+    assert (
+        "Did we get there? partially-met (the data say partially-met; Mean time to resolve "
+        "email incidents 9 hours, progress 88%; Satisfaction with email support 4 score (1-5)"
+    ) in words
+    assert '<a href="../../kpis/email-satisfaction/">Satisfaction with email support</a> 4' in page
+    # The chart opens at full size.
+    assert re.search(
+        r'<a href="../../charts/improvement-CSI-0001.svg"[^>]*>\s*<img alt="[^"]+" '
+        r'loading="lazy" src="../../charts/improvement-CSI-0001.svg"',
+        page,
+    )
     assert 'href="https://github.com/example/register/edit/main/register/CSI-0001' in page
+    # Plain words for where the baseline came from, and the ROI of a one-off cost.
+    assert "9 (from cycle 1)" in words
+    assert "Financial benefit Cost First-year ROI 50,000 USD per year 20,000 USD 150%" in words
+    # The RACI matrix is wrapped for its compact style.
+    assert re.search(r'<div class="csi-raci">\s*<table>\s*<thead>\s*<tr>\s*<th>Activity', page)
+    # Dependencies are a list, not a paragraph that swallows it.
+    assert re.search(
+        r"<h2 id=\"dependencies-and-related-records\">.*?</h2>\s*<ul>\s*<li>Depends on: "
+        r'<a href="../CSI-0002/">CSI-0002 · Knowledge base for the service desk</a></li>',
+        page,
+    )
+    # Health badges carry the key the register table sorts them by (worst first).
+    assert 'csi-health--on-track" data-sort="5">on-track<' in page
 
 
 def test_kpi_scorecard_people_review_pages(built: Path) -> None:
     kpi = text(article(built, "kpis/email-resolution-time/index.html"))
     assert "Agreed baseline 16 hours in 2025-12" in kpi
-    assert "CSI-0001 · Faster resolution of email incidents 1 8 2026-03-31 closed" in kpi
+    # A closed cycle shows its outcome, the open one its health.
+    assert "Target By Health or outcome" in kpi
+    assert "CSI-0001 · Faster resolution of email incidents 1 8 2026-03-31 partially-met" in kpi
+    assert "CSI-0001 · Faster resolution of email incidents 2 6 2026-12-31 on-track" in kpi
+    # Latest value with its unit; the period 2026-04 ended on its last day, not on 1 May.
+    assert "Latest value 8.8 hours in 2026-04" in kpi
+    assert "Data freshness period ended 30 Apr 2026; reviewed monthly" in kpi
+    assert "Action threshold 20 hours" in kpi
     score = text(article(built, "scorecard/index.html"))
     assert score.index("Customer") < score.index("Satisfaction with email support")
+    assert "Satisfaction with email support 3.2 score (1-5) 4 score (1-5) (2026-04)" in score
     people = text(article(built, "people/index.html"))
     assert "Carol Osei" in people and "Set vision and targets A" in people
     review = text(article(built, "review/index.html"))
     assert "Targets at risk, missed or regressed" in review
+
+
+def test_register_and_home_leave_room_and_navigation(built: Path) -> None:
+    register = (built / "site" / "register" / "index.html").read_text(encoding="utf-8")
+    # No table of contents beside the nine-column table; the navigation stays.
+    assert re.search(
+        r'<div class="md-sidebar md-sidebar--secondary"[^>]*data-md-type="toc" hidden>', register
+    )
+    home = (built / "site" / "index.html").read_text(encoding="utf-8")
+    assert re.search(
+        r'<div class="md-sidebar md-sidebar--primary"[^>]*data-md-type="navigation" >', home
+    )
+    assert '<a href="register/" class="md-nav__link">' in home
+    page = article(built, "register/index.html")
+    assert 'class="csi-badge csi-status csi-status--in-progress" data-sort="2"' in page
+    assert 'class="csi-badge csi-health csi-health--not-measured" data-sort=""' in page
+    assert '<span data-sort="00">short / small</span>' in page  # not alphabetical
+
+
+def test_people_page_lists_and_mail_links(built: Path) -> None:
+    page = article(built, "people/index.html")
+    bob = page[page.index('id="bob"') : page.index('id="carol"')]
+    assert '<p>Service desk lead · <a href="mailto:bob@example.org">bob@example.org</a></p>' in bob
+    assert re.search(
+        r"<p>Improvements owned:</p>\s*<ul>\s*<li><a href=\"../improvements/CSI-0001/\">"
+        r"CSI-0001 · Faster resolution of email incidents</a></li>\s*</ul>",
+        bob,
+    )
+    dave = page[page.index('id="dave"') :]
+    assert re.search(
+        r"<p>KPIs owned:</p>\s*<ul>\s*<li><a href=\"../kpis/email-resolution-time/\">"
+        r"Mean time to resolve email incidents</a></li>\s*<li>",
+        dave,
+    )
+
+
+def test_glossary_defines_terms_and_states_the_health_rules(built: Path) -> None:
+    page = article(built, "glossary/index.html")
+    assert "<dl>" in page and "<dt>Not measured</dt>" in page  # def_list is enabled
+    words = text(page)
+    assert "README" not in words
+    assert '<a href="#health-rules">the health rules</a>' in page
+    assert "regressed p < 0: worse than the baseline" in words
+    assert "first-year ROI" in words
+
+
+def test_reason_says_when_the_forecast_comes_after_the_due_date() -> None:
+    from datetime import date
+
+    from csitools.site import forecast_note, reason
+    from csitools.status import TargetStatus
+
+    t = TargetStatus(
+        kpi="k", cycle=1, baseline=10, baseline_from="kpi", target=20, due=date(2026, 12, 31),
+        current=15, current_period="2026-10", progress=0.5, elapsed=0.8, health="on-track",
+        forecast="2027-01-03", flags=(),
+    )  # fmt: skip
+    assert reason(t, None).endswith(
+        "; the trend reaches the target around 3 Jan 2027, after the due date."
+    )
+    assert forecast_note(t) == "2027-01-03, after the due date"
+    early = replace(t, forecast="2026-12-30")
+    assert reason(early, None).endswith("; the trend reaches the target around 30 Dec 2026.")
+    assert forecast_note(early) == "2026-12-30"
+    assert reason(replace(t, forecast="not converging"), None).endswith(
+        "; the trend is not converging on the target."
+    )
+
+
+RICH_LINKS = """links:
+  problems: [PRB0040298]
+  documents:
+    - KB0010400
+    - https://intranet.example.org/csi/case(v2).pdf?a=1&b=2
+    - https://x.org/a b
+"""
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The base register with related records, and satisfaction falling while the
+    resolution time it is in tension with improves."""
+    root = make_site_repo(tmp_path_factory.mktemp("rich") / "repo")
+    entry = root / "register" / "CSI-0001-email-resolution.yaml"
+    entry.write_text(entry.read_text().replace("raci:\n", RICH_LINKS + "raci:\n", 1))
+    data = root / "kpis" / "data" / "email-satisfaction.csv"
+    data.write_text(data.read_text().replace("2026-04,4.0", "2026-04,2.5"))
+    with pytest.MonkeyPatch.context() as mp:
+        build(root, mp)
+    return root
+
+
+def test_related_records_are_a_list_with_links(rich: Path) -> None:
+    page = article(rich, "improvements/CSI-0001/index.html")
+    section = page[page.index('id="dependencies-and-related-records"') :]
+    assert re.search(r"</h2>\s*<ul>\s*<li>Depends on: <a ", section)
+    assert "<li>Problems: PRB0040298</li>" in section
+    # An https URL becomes a link, its parentheses encoded; one with a space stays text.
+    assert (
+        '<li>Documents: KB0010400, <a href="https://intranet.example.org/csi/case%28v2%29.pdf'
+        '?a=1&amp;b=2">https://intranet.example.org/csi/case(v2).pdf?a=1&amp;b=2</a>, '
+        "https://x.org/a b</li>"
+    ) in section
+
+
+def test_tension_is_explained_and_reviewed(rich: Path) -> None:
+    page = article(rich, "improvements/CSI-0001/index.html")
+    assert '<a href="../../kpis/email-satisfaction/">Satisfaction with email support</a>' in page
+    explained = (
+        "Tension: Mean time to resolve email incidents improved while Satisfaction with email "
+        "support , which pulls against it, got worse than its agreed baseline of 3.2 score (1-5): "
+        "2.5 score (1-5) in 2026-04."
+    )
+    assert explained in text(page)
+    home = text(article(rich, "index.html"))
+    assert (
+        "tension ( Satisfaction with email support worse: 3.2 score (1-5) → 2.5 score (1-5))"
+    ) in home
+    review = article(rich, "review/index.html")
+    tension = text(review[review.index('id="improvements-in-tension-with-another-kpi"') :])
+    assert (
+        "CSI-0001 · Faster resolution of email incidents Mean time to resolve email incidents "
+        "Satisfaction with email support 3.2 score (1-5) 2.5 score (1-5) (2026-04)"
+    ) in tension
+    assert '<a href="../kpis/email-resolution-time/">Mean time to resolve email incidents</a>' in (
+        review
+    )
 
 
 def test_improvement_markdown_matches_golden(tmp_path: Path) -> None:
@@ -210,6 +368,8 @@ def payload_entry() -> str:
         "priority: {impact: 1, urgency: 1, effort: 1, risk: 1}\n"
         "raci:\n  - activity: '<b onmouseover=alert(4)>x</b>'\n"
         "    responsible: [bob]\n    accountable: carol\n"
+        "links:\n  documents: ['https://x.org/\"><script>alert(6)</script>',"
+        " 'https://x.org/)\"onmouseover=alert(7)//', 'javascript&#58;alert(8)']\n"
     )
 
 
@@ -218,6 +378,10 @@ def test_script_payloads_never_reach_the_page_as_markup(
 ) -> None:
     root = make_site_repo(tmp_path / "repo")
     (root / "register" / "CSI-0003-payload.yaml").write_text(payload_entry())
+    people = root / "register" / "people.yaml"
+    people.write_text(
+        people.read_text().replace("dave@example.org", 'd"><script>alert(9)</script>@x.org')
+    )
     build(root, monkeypatch)
     for page in ["improvements/CSI-0003/index.html", "register/index.html", "people/index.html"]:
         body = article(root, page)
@@ -228,6 +392,13 @@ def test_script_payloads_never_reach_the_page_as_markup(
     body = article(root, "improvements/CSI-0003/index.html")
     assert "&lt;script&gt;alert('s')&lt;/script&gt;" in body  # shown as text
     assert 'href="#unsafe-link"' in body
+    # Related-record URLs and e-mail addresses become links with every quote and
+    # bracket percent-encoded; anything that is not an https URL stays text.
+    assert '<a href="https://x.org/%22%3E%3Cscript%3Ealert%286%29%3C/script%3E">' in body
+    assert '<a href="https://x.org/%29%22onmouseover=alert%287%29//">' in body
+    assert "javascript&amp;#58;alert(8)" in body
+    people = article(root, "people/index.html")
+    assert '<a href="mailto:d%22%3E%3Cscript%3Ealert%289%29%3C%2Fscript%3E@x.org">' in people
 
 
 def test_safe_text_helpers() -> None:
@@ -338,6 +509,10 @@ def test_history_section_and_changelog_from_git(
     log = text(article(root, "changelog/index.html"))
     assert log.index("2026-04") < log.index("2026-01")
     assert "Bob Janssen" in log and "Alice Moreau" in log
+    # KPI entries are linked by name, like improvements by id.
+    changes = article(root, "changelog/index.html")
+    assert '<a href="../kpis/email-satisfaction/">Satisfaction with email support</a>' in changes
+    assert '<a href="../improvements/CSI-0001/">CSI-0001</a>' in changes
 
 
 def test_history_unavailable_says_why(built: Path) -> None:

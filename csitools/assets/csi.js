@@ -1,11 +1,19 @@
 // csitools: sort the tables inside .csi-sortable by clicking a column heading.
-// Numbers sort as numbers, everything else as text; a second click reverses.
+// A cell sorts by the data-sort attribute of an element in it when there is one
+// (health worst first, lifecycle statuses in order), else ISO dates as dates, cells
+// that start with a number as that number and everything else as text; a second click reverses. Empty cells ("—",
+// or data-sort="") stay at the bottom whichever way the column is sorted.
 (function () {
   "use strict";
+  var ISO_DATE = /^\d{4}-\d{2}(-\d{2})?$/;
+  var NUMBER = /^-?[\d,]*\.?\d/; // a leading number: "3.90", "1,200", "8.8 hours"
   function key(cell) {
-    var text = (cell.textContent || "").trim();
-    var n = parseFloat(text.replace(/,/g, ""));
-    return isNaN(n) || !/^-?[\d,.]+/.test(text) ? { t: text.toLowerCase() } : { n: n };
+    var marked = cell.querySelector("[data-sort]");
+    var text = (marked ? marked.getAttribute("data-sort") : cell.textContent || "").trim();
+    if (text === "" || text === "—") return { empty: true };
+    if (ISO_DATE.test(text)) return { t: text }; // YYYY-MM-DD sorts as text in date order
+    if (NUMBER.test(text)) return { n: parseFloat(text.replace(/,/g, "")) };
+    return { t: text.toLowerCase() };
   }
   function compare(a, b) {
     if (a.n !== undefined && b.n !== undefined) return a.n - b.n;
@@ -22,12 +30,17 @@
         heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", asc ? "ascending" : "descending");
         var body = table.tBodies[0];
-        var rows = Array.prototype.slice.call(body.rows);
-        rows.sort(function (r1, r2) {
-          var c = compare(key(r1.cells[col]), key(r2.cells[col]));
-          return asc ? c : -c;
+        var rows = Array.prototype.slice.call(body.rows).map(function (r, i) {
+          return { row: r, key: key(r.cells[col]), i: i };
         });
-        rows.forEach(function (r) { body.appendChild(r); });
+        rows.sort(function (r1, r2) {
+          if (r1.key.empty || r2.key.empty) {
+            return r1.key.empty && r2.key.empty ? r1.i - r2.i : r1.key.empty ? 1 : -1;
+          }
+          var c = compare(r1.key, r2.key);
+          return (asc ? c : -c) || r1.i - r2.i;
+        });
+        rows.forEach(function (r) { body.appendChild(r.row); });
       }
       th.addEventListener("click", sort);
       th.addEventListener("keydown", function (e) {
