@@ -4,7 +4,9 @@ whole register repository (``csi init``).
 Everything here writes only files that do not exist yet, each in one step (a complete
 temporary file linked into place), so a crash or a concurrent writer never leaves half
 an entry and nothing the user wrote is ever overwritten. Entries are validated, with
-the rest of the register, before they are written.
+the rest of the register, before they are written. ``replace_file`` is the one writer
+that replaces, for generated files (``csi export --out``, ``csi reference``): whole, in
+one step, keeping the file's mode. Every file gets the mode ``open()`` would give it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import tempfile
 import textwrap
 import unicodedata
@@ -83,13 +86,28 @@ def used_numbers(root: Path) -> set[int]:
     return {int(m.group(1)) for m in found if m}
 
 
+class OutOfIds(Exception):
+    """Every four-digit id the new entries need is taken."""
+
+
 def next_ids(root: Path, count: int = 1) -> list[str]:
-    """The next free ids after the highest one in use. Gaps are not refilled: an id
-    that was deleted may still be named in history, reviews and minutes."""
-    start = max(used_numbers(root), default=0) + 1
-    if start + count - 1 > 9999:
-        raise ValueError("the register has run out of four-digit ids (CSI-9999 is taken)")
-    return [f"CSI-{n:04d}" for n in range(start, start + count)]
+    """The next free ids after the highest one in use. Gaps are not refilled while
+    there is room above: an id that was deleted may still be named in history, reviews
+    and minutes. Past CSI-9999 the lowest free ids are taken; raises OutOfIds when
+    fewer than ``count`` are free."""
+    used = used_numbers(root)
+    start = max(used, default=0) + 1
+    if start + count - 1 <= 9999:
+        return [f"CSI-{n:04d}" for n in range(start, start + count)]
+    free = [n for n in range(1, 10000) if n not in used]
+    if len(free) < count:
+        if not free:
+            raise OutOfIds("no id is free: CSI-0001 to CSI-9999 are all taken")
+        raise OutOfIds(
+            f"only {len(free)} of the ids CSI-0001 to CSI-9999 are free and {count} are "
+            "needed; import fewer rows"
+        )
+    return [f"CSI-{n:04d}" for n in free[:count]]
 
 
 def entry_path(id_: str, title: str) -> str:
@@ -237,15 +255,35 @@ class Conflict(Exception):
     """Another writer took a path or an id while we were writing."""
 
 
-def write_new(path: Path, text: str) -> None:
-    """Create ``path`` holding ``text``, or raise FileExistsError: never overwrites,
-    never leaves a partial file (the complete text is linked into place)."""
+def _new_file_mode() -> int:
+    """The mode ``open()`` gives a new file: 0o666 less the umask (which can only be
+    read by setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _complete_temporary(path: Path, text: str, mode: int | None = None) -> str:
+    """A temporary file beside ``path`` holding all of ``text`` on disk, with ``mode``
+    (default: a new file's, not mkstemp's 0o600)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
+        os.chmod(tmp, _new_file_mode() if mode is None else mode)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create ``path`` holding ``text``, or raise FileExistsError: never overwrites,
+    never leaves a partial file (the complete text is linked into place)."""
+    tmp = _complete_temporary(path, text)
+    try:
         try:
             os.link(tmp, path)
         except FileExistsError:
@@ -256,6 +294,54 @@ def write_new(path: Path, text: str) -> None:
                 out.write(text)
     finally:
         os.unlink(tmp)
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write a generated file whole (readers never see half of it), keeping the mode
+    of the file it replaces. Check first that ``path`` is a regular file or nothing
+    (``file_kind``): a link or a device would be replaced by a file."""
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = None
+    tmp = _complete_temporary(path, text, mode)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+_FILE_KINDS = (
+    (stat.S_ISREG, "a file"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def file_kind(path: Path) -> str | None:
+    """What is at ``path``, a link not followed: None when nothing is, else "a file"
+    (a regular one), "a folder", "a symbolic link", "a character device" and so on."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return next((kind for test, kind in _FILE_KINDS if test(mode)), "not a regular file")
+
+
+def in_the_way(folder: Path) -> Path | None:
+    """What stops files being made in ``folder``: the first of it and the folders
+    above it that exists and is not a folder (a file, say), or None."""
+    for path in (folder, *folder.parents):
+        if path.is_dir():
+            return None
+        if os.path.lexists(path):
+            return path
+    return None
 
 
 def write_entries(root: Path, entries: Mapping[str, str]) -> list[Path]:
@@ -339,6 +425,11 @@ class NotEmpty(Exception):
     """The target folder holds files and --force was not given."""
 
 
+class BadTarget(Exception):
+    """The target folder cannot be made or written to: a file is in the way, or the
+    file system refuses."""
+
+
 def init_register(
     dest: Path,
     title: str,
@@ -347,14 +438,19 @@ def init_register(
 ) -> InitReport:
     """Write a new register into ``dest``. A folder that holds anything but ``.git``
     is refused unless ``force``; even then an existing file is never overwritten, only
-    reported as skipped."""
-    if dest.exists() and not dest.is_dir():
-        raise NotEmpty(f"{dest} is a file, not a folder")
+    reported as skipped. Raises BadTarget when ``dest`` or a folder above it is a file,
+    or a file cannot be written."""
+    if (blocker := in_the_way(dest)) is not None:
+        raise BadTarget(f"{blocker} is {file_kind(blocker)}, not a folder")
     if dest.is_dir() and not force and any(p.name != ".git" for p in dest.iterdir()):
         raise NotEmpty(
             f"{dest} is not empty; use --force to add the missing files "
             "(existing files are never overwritten)"
         )
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadTarget(f"cannot create the folder {dest}: {exc.strerror}") from exc
     report = InitReport()
     for rel, text in init_files(title, extra).items():
         path = dest / rel
@@ -368,5 +464,11 @@ def init_register(
             # folder should be): leave it and say so.
             report.skipped.append(rel)
             continue
+        except OSError as exc:
+            done = len(report.written)
+            raise BadTarget(
+                f"cannot write {path}: {exc.strerror} "
+                f"(wrote {done} file{'s' if done != 1 else ''} before it)"
+            ) from exc
         report.written.append(rel)
     return report

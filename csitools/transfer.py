@@ -328,23 +328,67 @@ def _convert(
     return data, notes, header
 
 
-def read_csv(text: str) -> list[tuple[int, list[str]]]:
-    """Rows with the line each starts on (a quoted cell may span lines)."""
-    sample = text.split("\n", 1)[0]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+SEPARATORS = {",": "','", ";": "';'", "\t": "tab"}
+"""The separators a spreadsheet's CSV may use, and their names in messages."""
+
+_END = "\x1fcsi: end of file\x1f"
+"""A last line added to the text: a quote left open swallows it."""
+
+
+class _Dialect(csv.excel):
+    """Excel's CSV: a cell in double quotes may hold the separator, line breaks and
+    quotes written twice (``"Fix the ""VPN"" issue"``)."""
+
+    skipinitialspace = True
+
+
+class UnterminatedQuote(Exception):
+    """A quoted cell that runs to the end of the file."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _parse(text: str, separator: str) -> tuple[list[tuple[int, list[str]]], int | None]:
+    """Rows with the line each starts on, and the line of a quote that is never
+    closed (None when every quote is)."""
+    ending = "" if text.endswith(("\n", "\r")) or not text else "\n"
+    lines = io.StringIO(text + ending + _END, newline="")
+    reader = csv.reader(lines, _Dialect, delimiter=separator)
     rows = []
     while True:
         start = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
-            return rows
+            break
         # Cells spanning lines keep Excel's CRLF inside the quotes; YAML wants \n.
         rows.append((start, [c.replace("\r\n", "\n").replace("\r", "\n") for c in row]))
+    if rows and rows[-1][1] == [_END]:
+        return rows[:-1], None
+    start, cells = rows[-1]
+    return rows, start + sum(c.count("\n") for c in cells[:-1])
+
+
+def _fit(rows: list[tuple[int, list[str]]]) -> tuple[bool, int, int, int]:
+    """How well rows read with one separator fit their header, best highest: a header
+    of several columns, the most rows with as many cells as it has, the most with no
+    more, the most columns."""
+    width = len(rows[0][1]) if rows else 0
+    data = [len(cells) for _, cells in rows[1:101] if any(c.strip() for c in cells)]
+    return (width > 1, sum(n == width for n in data), sum(n <= width for n in data), width)
+
+
+def read_csv(text: str) -> tuple[list[tuple[int, list[str]]], str]:
+    """Rows with the line each starts on (a quoted cell may span lines), and the
+    separator they fit best. Raises UnterminatedQuote for a quote never closed."""
+    parsed = {separator: _parse(text, separator) for separator in SEPARATORS}
+    separator = max(parsed, key=lambda sep: _fit(parsed[sep][0]))
+    rows, open_quote = parsed[separator]
+    if open_quote is not None:
+        raise UnterminatedQuote(open_quote)
+    return rows, separator
 
 
 def plan_import(
@@ -358,9 +402,16 @@ def plan_import(
     ids; ``source`` names the file in problems. Writes nothing."""
     plan = ImportPlan()
     try:
-        rows = read_csv(text.removeprefix("\ufeff"))
+        rows, separator = read_csv(text.removeprefix("\ufeff"))
     except csv.Error as exc:
         plan.problems.append(Problem(source, 0, "$", f"not a readable CSV file: {exc}"))
+        return plan
+    except UnterminatedQuote as exc:
+        message = (
+            f'unterminated quote starting on line {exc.line}: end the quoted cell with ", '
+            'and write a quote inside a cell twice ("")'
+        )
+        plan.problems.append(Problem(source, exc.line, "$", message))
         return plan
     if not rows:
         plan.problems.append(Problem(source, 0, "$", "the file is empty; export it with a header"))
@@ -375,9 +426,12 @@ def plan_import(
         if not any(cell.strip() for cell in row):
             continue  # spreadsheets export trailing empty rows
         if len(row) > len(header):
-            plan.problems.append(
-                Problem(source, line, "$", f"{len(row)} cells but {len(header)} columns")
+            name = SEPARATORS[separator]
+            message = (
+                f"{len(row)} cells but {len(header)} columns; the file seems to use {name} "
+                f"as separator, so put a cell that holds {name} in double quotes"
             )
+            plan.problems.append(Problem(source, line, "$", message))
             continue
         cells: dict[str, tuple[str, str]] = {}
         extra: list[tuple[str, str]] = []

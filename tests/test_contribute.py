@@ -9,6 +9,8 @@ import io
 import json
 import os
 import shutil
+import stat
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -181,6 +183,40 @@ def test_writing_entries_is_all_or_none(repo: Path) -> None:
     assert (repo / "register/CSI-0004-theirs.yaml").read_text() == "id: CSI-0004\n"
 
 
+def test_past_csi_9999_new_and_import_take_the_lowest_free_ids(repo: Path) -> None:
+    (repo / "register/CSI-9999-last.yaml").touch()
+    result = csi("new", *FLAGS)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "register/CSI-0003-self-service-password-reset.yaml\n"
+    (repo / "cir.csv").write_text(
+        "Description,Raised by,Date raised\nOne,alice,2026-01-05\nTwo,bob,2026-01-06\n"
+    )
+    result = csi("import", "cir.csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "imported 2 rows as CSI-0004 to CSI-0005"
+
+
+def test_new_and_import_say_when_no_id_is_free(repo: Path) -> None:
+    for n in range(3, 9999):
+        (repo / f"register/CSI-{n:04d}").touch()
+    (repo / "cir.csv").write_text(
+        "Description,Raised by,Date raised\nOne,alice,2026-01-05\nTwo,bob,2026-01-06\n"
+    )
+    result = csi("import", "cir.csv")
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: nothing written: only 1 of the ids CSI-0001 to CSI-9999 are free and 2 are "
+        "needed; import fewer rows\n",
+    )
+    (repo / "register/CSI-9999").touch()
+    result = csi("new", *FLAGS)
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: nothing written: no id is free: CSI-0001 to CSI-9999 are all taken\n",
+    )
+    assert not list((repo / "register").glob("*.yaml"))[3:]
+
+
 # --- csi init ----------------------------------------------------------------------
 
 
@@ -275,6 +311,38 @@ def test_init_accepts_a_fresh_git_repository(tmp_path: Path) -> None:
     result = csi("init", str(tmp_path / "cir"))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "cir" / "register" / "people.yaml").is_file()
+
+
+def test_init_below_a_file_is_refused_not_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f").write_text("x\n")
+    result = csi("init", "f/sub")
+    assert result.exit_code == 2
+    assert result.output.endswith("Error: f is a file, not a folder; choose another DIRECTORY\n")
+    assert os.listdir(tmp_path) == ["f"]
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_init_where_no_folder_can_be_made() -> None:
+    result = csi("init", "/proc/newreg")
+    assert result.exit_code == 2
+    assert result.output.endswith(
+        "Error: cannot create the folder /proc/newreg: No such file or directory; "
+        "choose another DIRECTORY\n"
+    )
+
+
+@pytest.mark.parametrize("title", ["", "   "])
+def test_init_refuses_an_empty_title(tmp_path: Path, title: str) -> None:
+    result = csi("init", str(tmp_path / "cir"), "--title", title)
+    assert result.exit_code == 2
+    assert result.output.endswith(
+        "Error: Invalid value for '--title': the title is empty; give the register a name, "
+        "such as 'Example Org CIR'\n"
+    )
+    assert not (tmp_path / "cir").exists()
 
 
 # --- csi import --------------------------------------------------------------------
@@ -407,6 +475,66 @@ def test_import_names_a_header_it_cannot_use(repo: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("cell", "summary"),
+    [
+        ('"Fix the ""VPN"" issue"', 'summary: Fix the "VPN" issue'),
+        ('"He said ""hi"", then left"', 'summary: He said "hi", then left'),
+    ],
+)
+def test_import_reads_doubled_quotes_as_excel_writes_them(
+    repo: Path, cell: str, summary: str
+) -> None:
+    (repo / "q.csv").write_text(f"Description,Raised by,Date raised\n{cell},alice,2026-01-05\n")
+    result = csi("import", "q.csv", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert summary in result.output.splitlines()
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_import_finds_a_semicolon_or_tab_separator(repo: Path, separator: str) -> None:
+    # Headers such as "Size (small, medium, large)" and cells with commas stay unquoted.
+    rows = list(csv.reader(io.StringIO(ITIL.read_text(encoding="utf-8"))))
+    out = io.StringIO()
+    csv.writer(out, delimiter=separator, lineterminator="\n").writerows(rows)
+    assert "Size (small, medium, large)" + separator in out.getvalue()
+    (repo / "cir.csv").write_text(out.getvalue(), encoding="utf-8")
+    result = csi("import", "cir.csv", "--dry-run")
+    assert result.exit_code == 0, result.output
+    expected = (FIXTURES / "itil-register.dry-run.txt").read_text(encoding="utf-8")
+    assert result.output == expected.replace("@URL@", URL)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "Description;Raised by;Date raised\n"
+            "Retire the fax gateway;alice;2026-01-05\n"
+            "Fix the VPN; then the proxy;bob;2026-01-06\n",
+            "x.csv:3: $: 4 cells but 3 columns; the file seems to use ';' as separator, "
+            "so put a cell that holds ';' in double quotes",
+        ),
+        (
+            "Description,Raised by,Date raised\n"
+            '"Two\nlines",alice,2026-01-05\n'
+            'Retire the fax gateway,alice,"2026-01-05\n'
+            "Fix the VPN,bob,2026-01-06\n",
+            'x.csv:4: $: unterminated quote starting on line 4: end the quoted cell with ", '
+            'and write a quote inside a cell twice ("")',
+        ),
+    ],
+)
+def test_import_names_a_stray_separator_and_an_unterminated_quote(
+    repo: Path, text: str, problem: str
+) -> None:
+    (repo / "x.csv").write_text(text)
+    result = csi("import", "x.csv")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == problem
+    assert names(repo) == BASE_NAMES
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("2026-01-05", "2026-01-05"),
@@ -474,3 +602,78 @@ def test_export_to_a_file(repo: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr == "wrote 2 improvements to register.json\n"
     assert json.loads((repo / "register.json").read_text())["title"].startswith("Example Org")
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        ("link.csv", "link.csv is a symbolic link, not a regular file; give a file's path, "
+         "or leave out --out to write to standard output"),
+        ("pipe", "pipe is a named pipe, not a regular file; give a file's path, "
+         "or leave out --out to write to standard output"),
+        ("register/CSI-0001-email-resolution.yaml", "register/CSI-0001-email-resolution.yaml "
+         "is inside register/, which holds the register's own files; write the export "
+         "outside register/, kpis/, site_config/"),
+        ("register/../kpis/x.csv", "register/../kpis/x.csv is inside kpis/, which holds the "
+         "register's own files; write the export outside register/, kpis/, site_config/"),
+        ("register/people.yaml/x.csv", "register/people.yaml is a file, not a folder; choose "
+         "another path"),
+        ("no/such/x.csv", "the folder no/such does not exist; create it or choose another path"),
+    ],
+)  # fmt: skip
+def test_export_refuses_an_out_it_must_not_replace(
+    repo: Path, tmp_path: Path, out: str, message: str
+) -> None:
+    (tmp_path / "theirs.csv").write_text("theirs\n")
+    (repo / "link.csv").symlink_to(tmp_path / "theirs.csv")
+    os.mkfifo(repo / "pipe")
+    before = {p: p.read_bytes() for p in (repo / "register").iterdir()}
+    result = csi("export", "--out", out)
+    assert result.exit_code == 2
+    assert result.output.endswith(f"Error: Invalid value for '--out': {message}\n")
+    assert (repo / "link.csv").is_symlink() and (repo / "pipe").is_fifo()
+    assert (tmp_path / "theirs.csv").read_text() == "theirs\n"
+    assert {p: p.read_bytes() for p in (repo / "register").iterdir()} == before
+    assert not (repo / "kpis/x.csv").exists()
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").is_symlink(), reason="needs /dev/stdout")
+def test_export_to_dev_stdout_is_refused_for_plain_stdout(repo: Path) -> None:
+    result = csi("export", "--out", "/dev/stdout")
+    assert result.exit_code == 2
+    assert result.output.endswith(
+        "/dev/stdout is a symbolic link, not a regular file; give a file's path, "
+        "or leave out --out to write to standard output\n"
+    )
+
+
+@pytest.fixture
+def umask() -> Iterator[int]:
+    old = os.umask(0o022)
+    yield 0o022
+    os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_written_files_follow_the_umask_and_keep_their_mode(
+    repo: Path, tmp_path: Path, umask: int
+) -> None:
+    assert csi("new", *FLAGS).exit_code == 0
+    assert mode(repo / "register/CSI-0003-self-service-password-reset.yaml") == 0o644
+    shutil.copyfile(ITIL, repo / "cir.csv")
+    assert csi("import", "cir.csv").exit_code == 0
+    imported = list((repo / "register").glob("CSI-*.yaml"))
+    assert len(imported) == 7
+    assert {mode(p) for p in imported} == {0o644}
+    assert csi("export", "--out", "register.csv").exit_code == 0
+    assert mode(repo / "register.csv") == 0o644
+    (repo / "register.csv").chmod(0o640)
+    assert csi("export", "--out", "register.csv").exit_code == 0
+    assert mode(repo / "register.csv") == 0o640
+    assert csi("init", str(tmp_path / "cir")).exit_code == 0
+    written = [p for p in (tmp_path / "cir").rglob("*") if p.is_file()]
+    assert len(written) == 21
+    assert {mode(p) for p in written} == {0o644}

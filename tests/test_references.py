@@ -4,8 +4,10 @@ committed, and failing here the moment either drifts from its source."""
 from __future__ import annotations
 
 import copy
+import os
 import re
 import shutil
+import stat
 from pathlib import Path
 
 import click
@@ -144,3 +146,37 @@ def test_reference_command_writes_then_checks(repo: Path) -> None:
     result = runner.invoke(group, ["reference", "--check"])
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == f"{FIELDS_PAGE} is out of date"
+
+
+def test_reference_keeps_a_page_s_mode_and_gives_new_ones_the_umask(repo: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        result = CliRunner().invoke(full_group(), ["reference"])
+        assert result.exit_code == 0, result.output
+        assert stat.S_IMODE((repo / CLI_PAGE).stat().st_mode) == 0o644
+        (repo / CLI_PAGE).write_text("edited by hand\n", encoding="utf-8")
+        (repo / CLI_PAGE).chmod(0o664)
+        result = CliRunner().invoke(full_group(), ["reference"])
+        assert result.output == f"wrote {CLI_PAGE}\n"
+        assert stat.S_IMODE((repo / CLI_PAGE).stat().st_mode) == 0o664
+    finally:
+        os.umask(old)
+
+
+def test_reference_names_a_folder_where_a_page_goes(repo: Path) -> None:
+    (repo / CLI_PAGE).mkdir(parents=True)
+    result = CliRunner().invoke(full_group(), ["reference"])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"wrote {FIELDS_PAGE}\n"
+        f"Error: cannot write {CLI_PAGE}: {CLI_PAGE} is a folder, not a file; "
+        "move it away, then run csi reference again\n"
+    )
+    shutil.rmtree((repo / CLI_PAGE).parent)
+    (repo / CLI_PAGE).parent.write_text("not a folder\n")
+    result = CliRunner().invoke(full_group(), ["reference"])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: cannot write {FIELDS_PAGE}: site_config/docs/reference is a file, "
+        "not a folder; move it away, then run csi reference again\n"
+    )

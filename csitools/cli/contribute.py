@@ -8,9 +8,7 @@ prints.
 from __future__ import annotations
 
 import difflib
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -25,14 +23,19 @@ from csitools.model import Register, build_register
 from csitools.pipeline import validate_repository
 from csitools.references import reference_pages
 from csitools.scaffold import (
+    BadTarget,
     Conflict,
     NotEmpty,
+    OutOfIds,
     check_entries,
     entry_path,
     enum,
+    file_kind,
+    in_the_way,
     init_register,
     next_ids,
     render_entry,
+    replace_file,
     scalar,
     schema_ref,
     write_entries,
@@ -174,7 +177,10 @@ def new(
     if missing and not services:
         answer = click.prompt("Services, comma-separated (Enter for none)", default="")
         services = tuple(s.strip() for s in answer.split(",") if s.strip())
-    id_ = next_ids(root)[0]
+    try:
+        id_ = next_ids(root)[0]
+    except OutOfIds as exc:
+        raise click.ClickException(f"nothing written: {exc}") from exc
     data: dict[str, Any] = {
         "id": id_,
         "title": values["title"],
@@ -229,6 +235,22 @@ def _write(root: Path, entries: dict[str, str], what: str) -> list[Path]:
         return write_entries(root, entries)
     except Conflict as exc:
         raise click.ClickException(f"nothing written: {exc}; run the command again") from exc
+    except OSError as exc:
+        raise _cannot_write(root, exc) from exc
+
+
+def _cannot_write(root: Path, exc: OSError) -> click.ClickException:
+    where = display(root, "register")
+    return click.ClickException(f"nothing written: cannot write in {where}/: {exc.strerror}")
+
+
+def _register_title(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise click.BadParameter(
+            "the title is empty; give the register a name, such as 'Example Org CIR'"
+        )
+    return value
 
 
 @click.command()
@@ -237,6 +259,7 @@ def _write(root: Path, entries: dict[str, str], what: str) -> list[Path]:
     "--title",
     default="Continual Improvement Register",
     show_default=True,
+    callback=_register_title,
     help="The register's title, for the site and site_config/register.yml.",
 )
 @click.option(
@@ -265,6 +288,8 @@ def init(directory: Path, title: str, force: bool) -> None:
         report = init_register(directory, title, force, pages)
     except NotEmpty as exc:
         raise click.ClickException(str(exc)) from exc
+    except BadTarget as exc:
+        raise click.UsageError(f"{exc}; choose another DIRECTORY") from exc
     where = display(Path.cwd(), str(directory))
     n = len(report.written)
     click.echo(f"wrote {n} file{'s' if n != 1 else ''} into {where}/")
@@ -326,7 +351,10 @@ def import_(file: Path, maps: tuple[str, ...], dry_run: bool) -> None:
         raise click.ClickException(
             f"{file} is not UTF-8; save it from the spreadsheet as 'CSV UTF-8'"
         ) from exc
-    plan = plan_import(root, _register(root), text, display(Path.cwd(), str(file)), mapping)
+    try:
+        plan = plan_import(root, _register(root), text, display(Path.cwd(), str(file)), mapping)
+    except OutOfIds as exc:
+        raise click.ClickException(f"nothing written: {exc}") from exc
     for p in plan.problems:
         click.echo(str(p))
     if plan.problems:
@@ -347,6 +375,8 @@ def import_(file: Path, maps: tuple[str, ...], dry_run: bool) -> None:
             write_entries(root, plan.entries)
         except Conflict as exc:
             raise click.ClickException(f"nothing written: {exc}; import again") from exc
+        except OSError as exc:
+            raise _cannot_write(root, exc) from exc
         for rel in plan.entries:
             click.echo(display(root, rel))
     ids = [rel.split("/")[-1][:8] for rel in plan.entries]
@@ -389,28 +419,51 @@ def export(fmt: str, as_of: datetime | None, out: Path | None) -> None:
       csi export --format json --as-of 2026-06-30 | jq '.improvements[].computed.health'
     """
     root = one_root()
+    if out is not None:
+        _check_out(root, out)
     validation = validate_repository(root, as_of.date() if as_of else None)
     warn_problems(validation)
     text = export_csv(validation) if fmt == "csv" else export_json(validation)
     if out is None:
         click.echo(text, nl=False)
         return
-    _replace(out, text)
+    try:
+        replace_file(out, text)
+    except OSError as exc:
+        raise click.BadParameter(
+            f"cannot write {out}: {exc.strerror}; choose another path", param_hint="'--out'"
+        ) from exc
     n = len(validation.register.improvements)
     click.echo(f"wrote {n} improvement{'s' if n != 1 else ''} to {out}", err=True)
 
 
-def _replace(path: Path, text: str) -> None:
-    """Write a generated file whole: readers never see half of it."""
-    folder = path.resolve().parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+PROTECTED = ("register", "kpis", "site_config")
+"""The repository's own folders: csi export never writes into them."""
+
+
+def _check_out(root: Path, out: Path) -> None:
+    """Refuse an --out that is not a regular file or a new one (a link, a device), or
+    that lies in the register's own folders: the export replaces it whole."""
+    problem = None
+    blocker = in_the_way(out.parent)
+    if blocker is not None:
+        problem = f"{blocker} is {file_kind(blocker)}, not a folder; choose another path"
+    elif not out.parent.is_dir():
+        problem = f"the folder {out.parent} does not exist; create it or choose another path"
+    elif (kind := file_kind(out)) not in (None, "a file"):
+        problem = (
+            f"{out} is {kind}, not a regular file; give a file's path, "
+            "or leave out --out to write to standard output"
+        )
+    resolved = out.resolve()
+    for name in PROTECTED:
+        if problem is None and resolved.is_relative_to((root / name).resolve()):
+            problem = (
+                f"{out} is inside {name}/, which holds the register's own files; "
+                f"write the export outside {', '.join(f'{n}/' for n in PROTECTED)}"
+            )
+    if problem:
+        raise click.BadParameter(problem, param_hint="'--out'")
 
 
 @click.command()
@@ -433,7 +486,7 @@ def reference(check: bool) -> None:
     stale = []
     for rel, text in pages.items():
         path = root / rel
-        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        current = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
         if current != text:
             stale.append(rel)
     if check:
@@ -444,8 +497,24 @@ def reference(check: bool) -> None:
         click.echo("the reference pages are up to date")
         return
     for rel in stale:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        _replace(root / rel, pages[rel])
+        path = root / rel
+        blocker = in_the_way(path.parent)
+        if blocker is not None:
+            what = f"is {file_kind(blocker)}, not a folder"
+        elif (kind := file_kind(path)) not in (None, "a file"):
+            blocker, what = path, f"is {kind}, not a file"
+        if blocker is not None:
+            shown = display(root, blocker.relative_to(root).as_posix())
+            raise click.ClickException(
+                f"cannot write {display(root, rel)}: {shown} {what}; "
+                "move it away, then run csi reference again"
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            replace_file(path, pages[rel])
+        except OSError as exc:
+            where = display(root, rel)
+            raise click.ClickException(f"cannot write {where}: {exc.strerror}") from exc
         click.echo(f"wrote {display(root, rel)}")
     if not stale:
         click.echo("the reference pages are up to date")
