@@ -4,7 +4,8 @@ Each command finds the register, calls one function, hands the result to a
 reporter, and turns expected failures into a message and an exit code: 0 clean,
 1 problems found, 2 usage errors. No traceback for bad input. Commands live in
 modules by theme: ``check`` (validate, status), ``publish`` (charts, build, serve),
-``history`` (diff), ``contribute`` (new, init, import, export, reference).
+``history`` (diff), ``contribute`` (new, init, import), ``derived`` (export,
+reference).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import click
 
 from csitools import __version__
-from csitools.cli import check, contribute, history, publish
+from csitools.cli import check, contribute, derived, history, publish
 from csitools.cli.common import CONTEXT
 
 
@@ -38,5 +39,6 @@ for command in (
     publish.serve,
     history.diff,
     *contribute.COMMANDS,
+    *derived.COMMANDS,
 ):
     main.add_command(command)

@@ -56,3 +56,14 @@ def warn_problems(validation: Validation) -> None:
             "results may be incomplete. Run csi validate for details.",
             err=True,
         )
+
+
+def root_group() -> click.Group:
+    """The group this command runs in: the references document exactly the commands
+    the running ``csi`` has."""
+    root = click.get_current_context().find_root().command
+    if isinstance(root, click.Group):
+        return root
+    from csitools.cli import main
+
+    return main

@@ -1,8 +1,8 @@
-"""csi new, init, import, export and reference: the contributor's workflow.
+"""csi new, init and import: the contributor's workflow.
 
-Thin adapters over ``scaffold`` (new entries, new registers), ``transfer`` (import,
-export) and ``references`` (generated reference pages). Only this module prompts and
-prints.
+Thin adapters over ``scaffold`` (new entries, new registers) and ``transfer`` (import
+from a spreadsheet). Only this module prompts. ``csi export`` and ``csi reference``
+live in ``cli.derived``.
 """
 
 from __future__ import annotations
@@ -16,11 +16,9 @@ from typing import Any
 
 import click
 
-from csitools.cli.common import AS_OF, display, one_root, warn_problems
-from csitools.export import export_csv, export_json
+from csitools.cli.common import display, one_root, root_group
 from csitools.load import load_repository
 from csitools.model import Register, build_register
-from csitools.pipeline import validate_repository
 from csitools.references import reference_pages
 from csitools.scaffold import (
     BadTarget,
@@ -30,12 +28,9 @@ from csitools.scaffold import (
     check_entries,
     entry_path,
     enum,
-    file_kind,
-    in_the_way,
     init_register,
     next_ids,
     render_entry,
-    replace_file,
     scalar,
     schema_ref,
     write_entries,
@@ -55,17 +50,6 @@ def _interactive() -> bool:
     """Whether to ask for missing values (a person at a terminal); a function so that
     tests can stand in for the terminal."""
     return sys.stdin.isatty()
-
-
-def _root_group() -> click.Group:
-    """The group this command runs in: the references document exactly the commands
-    the running ``csi`` has."""
-    root = click.get_current_context().find_root().command
-    if isinstance(root, click.Group):
-        return root
-    from csitools.cli import main
-
-    return main
 
 
 def _register(root: Path) -> Register:
@@ -283,7 +267,7 @@ def init(directory: Path, title: str, force: bool) -> None:
       csi init improvement-register --title "Example Org — Improvement Register"
       cd improvement-register && csi validate && csi build
     """
-    pages = reference_pages(_root_group())
+    pages = reference_pages(root_group())
     try:
         report = init_register(directory, title, force, pages)
     except NotEmpty as exc:
@@ -389,136 +373,5 @@ def import_(file: Path, maps: tuple[str, ...], dry_run: bool) -> None:
             click.echo(f"  - {{id: {pid}, name: {scalar(name, flow=True)}}}")
 
 
-@click.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "json"]),
-    default="csv",
-    show_default=True,
-    help="csv for spreadsheets (one row per improvement), json for programs.",
-)
-@AS_OF
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file (replaced whole) instead of standard output.",
-)
-def export(fmt: str, as_of: datetime | None, out: Path | None) -> None:
-    """Export the register with each improvement's computed health.
-
-    JSON holds every entry and KPI as written plus what csi computes for it (under
-    "computed", as csi status --format json shows it). CSV has one row per
-    improvement; cells that a spreadsheet would run as a formula (starting with =,
-    +, -, @, a tab or a carriage return) are prefixed with a quote.
-
-    \b
-    Examples:
-      csi export --out register.csv
-      csi export --format json --as-of 2026-06-30 | jq '.improvements[].computed.health'
-    """
-    root = one_root()
-    if out is not None:
-        _check_out(root, out)
-    validation = validate_repository(root, as_of.date() if as_of else None)
-    warn_problems(validation)
-    text = export_csv(validation) if fmt == "csv" else export_json(validation)
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        replace_file(out, text)
-    except OSError as exc:
-        raise click.BadParameter(
-            f"cannot write {out}: {exc.strerror}; choose another path", param_hint="'--out'"
-        ) from exc
-    n = len(validation.register.improvements)
-    click.echo(f"wrote {n} improvement{'s' if n != 1 else ''} to {out}", err=True)
-
-
-PROTECTED = ("register", "kpis", "site_config")
-"""The repository's own folders: csi export never writes into them."""
-
-
-def _check_out(root: Path, out: Path) -> None:
-    """Refuse an --out that is not a regular file or a new one (a link, a device), or
-    that lies in the register's own folders: the export replaces it whole."""
-    problem = None
-    blocker = in_the_way(out.parent)
-    if blocker is not None:
-        problem = f"{blocker} is {file_kind(blocker)}, not a folder; choose another path"
-    elif not out.parent.is_dir():
-        problem = f"the folder {out.parent} does not exist; create it or choose another path"
-    elif (kind := file_kind(out)) not in (None, "a file"):
-        problem = (
-            f"{out} is {kind}, not a regular file; give a file's path, "
-            "or leave out --out to write to standard output"
-        )
-    resolved = out.resolve()
-    for name in PROTECTED:
-        if problem is None and resolved.is_relative_to((root / name).resolve()):
-            problem = (
-                f"{out} is inside {name}/, which holds the register's own files; "
-                f"write the export outside {', '.join(f'{n}/' for n in PROTECTED)}"
-            )
-    if problem:
-        raise click.BadParameter(problem, param_hint="'--out'")
-
-
-@click.command()
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a page is out of date.")
-def reference(check: bool) -> None:
-    """Regenerate the field and command reference pages.
-
-    site_config/docs/reference/fields.md comes from the JSON Schemas' descriptions,
-    site_config/docs/reference/cli.md from the commands' help. Edit those sources,
-    never the pages. With --check (for CI) nothing is written and the exit code is
-    1 when either page is out of date.
-
-    \b
-    Examples:
-      csi reference
-      csi reference --check
-    """
-    root = one_root()
-    pages = reference_pages(_root_group())
-    stale = []
-    for rel, text in pages.items():
-        path = root / rel
-        current = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
-        if current != text:
-            stale.append(rel)
-    if check:
-        for rel in stale:
-            click.echo(f"{display(root, rel)} is out of date")
-        if stale:
-            raise click.ClickException("run csi reference and commit the result")
-        click.echo("the reference pages are up to date")
-        return
-    for rel in stale:
-        path = root / rel
-        blocker = in_the_way(path.parent)
-        if blocker is not None:
-            what = f"is {file_kind(blocker)}, not a folder"
-        elif (kind := file_kind(path)) not in (None, "a file"):
-            blocker, what = path, f"is {kind}, not a file"
-        if blocker is not None:
-            shown = display(root, blocker.relative_to(root).as_posix())
-            raise click.ClickException(
-                f"cannot write {display(root, rel)}: {shown} {what}; "
-                "move it away, then run csi reference again"
-            )
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            replace_file(path, pages[rel])
-        except OSError as exc:
-            where = display(root, rel)
-            raise click.ClickException(f"cannot write {where}: {exc.strerror}") from exc
-        click.echo(f"wrote {display(root, rel)}")
-    if not stale:
-        click.echo("the reference pages are up to date")
-
-
-COMMANDS = (new, init, import_, export, reference)
+COMMANDS = (new, init, import_)
 """What csitools.cli registers from this module."""
