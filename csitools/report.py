@@ -105,6 +105,15 @@ def status_dict(status: RegisterStatus) -> dict[str, Any]:
                         "health": t.health,
                         "forecast": t.forecast,
                         "flags": list(t.flags),
+                        "tensions": [
+                            {
+                                "kpi": x.kpi,
+                                "baseline": _round(x.baseline),
+                                "latest": _round(x.latest),
+                                "period": x.period,
+                            }
+                            for x in t.tensions
+                        ],
                     }
                     for t in s.targets
                 ],

@@ -28,9 +28,9 @@ from csitools.model import LIFECYCLE, Improvement, Kpi, Register
 from csitools.status import (
     HEALTH_ORDER,
     ImprovementStatus,
-    KpiStatus,
     RegisterStatus,
     TargetStatus,
+    Tension,
 )
 
 ATTENTION = ("regressed", "missed", "at-risk", "stale")
@@ -198,32 +198,6 @@ def roi_label(imp: Improvement) -> str:
     return "ROI"
 
 
-@dataclass(frozen=True)
-class Tension:
-    """A KPI in tension with a target's KPI that got worse than its own baseline."""
-
-    kpi: Kpi
-    baseline: float
-    latest: float
-    period: str
-
-
-def tensions(kpi: Kpi | None, reg: Register, status: RegisterStatus) -> list[Tension]:
-    """Which KPIs in ``kpi.tension_with`` worsened past the tolerance, and by how much:
-    the presentation of the ``tension`` flag, from the KPIs' latest values."""
-    if kpi is None:
-        return []
-    out = []
-    for other_id in kpi.tension_with:
-        other = reg.kpis.get(other_id)
-        ks: KpiStatus | None = status.kpis.get(other_id)
-        if other is None or ks is None or ks.latest is None or ks.change is None:
-            continue
-        if ks.change < -reg.settings.tolerance * abs(other.baseline.value):
-            out.append(Tension(other, other.baseline.value, ks.latest.value, ks.latest.period))
-    return out
-
-
 def reason(t: TargetStatus, kpi: Kpi | None) -> str:
     """The health of one target, in words."""
     unit = f" {kpi.unit}" if kpi else ""
@@ -254,14 +228,11 @@ def kpi_link(kpis: Mapping[str, Kpi], kpi_id: str, base: str = "") -> str:
     return f"[{cell(kpi.name)}]({base}kpis/{kpi.id}.md)"
 
 
-def improvement_tensions(
-    st: ImprovementStatus, reg: Register, status: RegisterStatus
-) -> list[Tension]:
+def improvement_tensions(st: ImprovementStatus) -> list[Tension]:
     """Every tension behind an improvement's ``tension`` flag, each KPI once."""
     out: list[Tension] = []
     for t in st.targets:
-        if "tension" in t.flags:
-            out += [x for x in tensions(reg.kpis.get(t.kpi), reg, status) if x not in out]
+        out += [x for x in t.tensions if x.kpi not in {o.kpi for o in out}]
     return out
 
 
@@ -388,8 +359,7 @@ def build_pages(
         kpi_link=lambda kpi_id, base="": kpi_link(reg.kpis, kpi_id, base),
         with_unit=with_unit,
         roi_label=roi_label,
-        tensions=lambda kpi: tensions(kpi, reg, status),
-        tensions_of=lambda st: improvement_tensions(st, reg, status),
+        tensions_of=improvement_tensions,
         improvements={imp.id: imp for imp in reg.improvements},
         history=history if isinstance(history, History) else None,
         history_gap=history.reason if isinstance(history, HistoryUnavailable) else None,

@@ -26,6 +26,17 @@ FORECAST_HORIZON_DAYS = 3650
 
 
 @dataclass(frozen=True)
+class Tension:
+    """A KPI in ``tension_with`` of a target's KPI that got worse than its own baseline
+    by more than the tolerance, while the target's KPI improved."""
+
+    kpi: str
+    baseline: float
+    latest: float
+    period: str
+
+
+@dataclass(frozen=True)
 class TargetStatus:
     kpi: str
     cycle: int
@@ -42,6 +53,8 @@ class TargetStatus:
     forecast: str | None
     """An ISO date when the trend reaches the target, 'not converging', or None."""
     flags: tuple[str, ...]
+    tensions: tuple[Tension, ...] = ()
+    """What is behind the ``tension`` flag."""
 
 
 @dataclass(frozen=True)
@@ -258,7 +271,8 @@ def assess_target(
     flags = []
     if past_threshold(kpi, c):
         flags.append("threshold-breach")
-    if better(kpi, c, b) > 0 and _tension(kpi, kpis, all_series, as_of, tolerance):
+    pulled = _tensions(kpi, kpis, all_series, as_of, tolerance) if better(kpi, c, b) > 0 else ()
+    if pulled:
         flags.append("tension")
     since = [pt for pt in series.points if pt.end > cycle.opened and pt.end <= point.end]  # type: ignore[union-attr]
     return TargetStatus(
@@ -269,18 +283,20 @@ def assess_target(
         health=health,
         forecast=forecast(since, b, target.value, p),
         flags=tuple(flags),
+        tensions=pulled,
     )
 
 
-def _tension(
+def _tensions(
     kpi: Kpi,
     kpis: Mapping[str, Kpi],
     all_series: Mapping[str, Series],
     as_of: date,
     tolerance: float,
-) -> bool:
-    """A KPI in tension with this one got worse than its own baseline by more than
-    the tolerance (relative to that baseline)."""
+) -> tuple[Tension, ...]:
+    """The KPIs in tension with this one that got worse than their own baseline by more
+    than the tolerance (relative to that baseline)."""
+    found = []
     for other_id in kpi.tension_with:
         other, series = kpis.get(other_id), all_series.get(other_id)
         if other is None or series is None:
@@ -290,8 +306,8 @@ def _tension(
             continue
         margin = tolerance * abs(other.baseline.value)
         if better(other, point.value, other.baseline.value) < -margin:
-            return True
-    return False
+            found.append(Tension(other_id, other.baseline.value, point.value, point.period))
+    return tuple(found)
 
 
 def assess_outcome(

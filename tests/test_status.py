@@ -11,7 +11,7 @@ import pytest
 
 from csitools.metrics import Point, period_bounds
 from csitools.pipeline import validate_repository
-from csitools.status import forecast, progress
+from csitools.status import Tension, forecast, progress
 
 AS_OF = date(2026, 5, 15)
 
@@ -121,6 +121,8 @@ def test_threshold_breach_and_tension_flags(register_dir: Callable[..., Path]) -
     write_series(repo, "email-satisfaction", {"2026-03": 4.0, "2026-04": 2.8})
     s, _ = status_of(repo)
     assert s.flags == ("tension",)
+    tensions = [x for t in s.targets for x in t.tensions]
+    assert tensions == [Tension("email-satisfaction", 3.2, 2.8, "2026-04")]
     write_series(repo, "email-satisfaction", {"2026-03": 4.0, "2026-04": 2.9})
     s, _ = status_of(repo)
     assert s.flags == ()  # 2.9 is within 10% of 3.2 (2.88)
