@@ -2,8 +2,9 @@
 
 ``render_charts`` draws only the specs whose digest is not in the cache yet, in a
 process pool when there are enough of them, copies the results into the output
-folder and removes cache entries no spec produced. The same spec gives the same
-bytes: no date metadata, a fixed SVG hash salt, text as text in DejaVu Sans.
+folder (never over a file csi did not write) and removes cache entries no spec
+produced. The same spec gives the same bytes: no date metadata, a fixed SVG hash
+salt, text as text in DejaVu Sans.
 """
 
 from __future__ import annotations
@@ -343,7 +344,10 @@ def render_charts(
     progress: Callable[[], None] | None = None,
 ) -> RenderReport:
     """Draw the charts missing from ``cache_dir``, copy every chart to
-    ``out_dir/<name>.<fmt>``, and delete the cache entries no spec produced."""
+    ``out_dir/<name>.<fmt>``, and delete the cache entries no spec produced.
+
+    Raises ForeignFiles, having written nothing into ``out_dir``, when a file there has
+    a chart's name but csi did not write it."""
     if fmt not in METADATA:
         raise ValueError(f"unknown chart format {fmt!r}; use svg or png")
     names = [s.name for s in specs]
@@ -370,21 +374,28 @@ def render_charts(
     if progress:
         for _ in range(len(keyed) - len(todo)):  # the cached ones are done too
             progress()
-    written = []
-    for spec, path in keyed:
-        target = out_dir / f"{spec.name}.{fmt}"
-        data = path.read_bytes()
+    charts = [(out_dir / f"{spec.name}.{fmt}", path.read_bytes()) for spec, path in keyed]
+    manifest = out_dir / f"{MANIFEST}-{fmt}"
+    earlier = _listed(manifest)
+    foreign = [target for target, data in charts if not _ours(target, data, earlier, fmt)]
+    if foreign:
+        raise ForeignFiles(tuple(foreign), manifest)
+    # Listed before they are written: a run that stops half-way leaves no chart unlisted.
+    current = {target.name for target, _ in charts}
+    if not current <= earlier:
+        write_atomic(manifest, _manifest_text(earlier | current))
+    for target, data in charts:
         # Unchanged files keep their mtime, so `mkdocs serve` does not reload for nothing.
         if not (target.exists() and target.read_bytes() == data):
             write_atomic(target, data)
-        written.append(target)
+    written = [target for target, _ in charts]
     keep = {path.name for _, path in keyed}
     removed = 0
     for entry in cache_dir.glob(f"*.{fmt}"):
         if entry.name not in keep:
             entry.unlink(missing_ok=True)
             removed += 1
-    pruned = _prune(out_dir / f"{MANIFEST}-{fmt}", {target.name for target in written})
+    pruned = _prune(manifest, earlier | current, current)
     return RenderReport(tuple(written), len(todo), len(keyed) - len(todo), removed, pruned)
 
 
@@ -394,12 +405,78 @@ next run removes the ones no improvement or KPI produces any more, and never a f
 did not write."""
 
 
-def _prune(manifest: Path, current: set[str]) -> int:
-    out_dir = manifest.parent
+class ForeignFiles(Exception):
+    """Files in the output folder that have a chart's name but that csi did not write:
+    not listed in the folder's manifest and not recognisably a csitools chart."""
+
+    def __init__(self, paths: tuple[Path, ...], manifest: Path) -> None:
+        super().__init__(", ".join(str(p) for p in paths))
+        self.paths = paths
+        self.manifest = manifest
+
+
+def _listed(manifest: Path) -> set[str]:
     try:
-        earlier = set(manifest.read_text(encoding="utf-8").splitlines())
+        return set(manifest.read_text(encoding="utf-8").splitlines()) - {""}
     except (OSError, UnicodeDecodeError):
-        earlier = set()
+        return set()
+
+
+def _manifest_text(names: set[str]) -> bytes:
+    return "".join(f"{name}\n" for name in sorted(names)).encode("utf-8")
+
+
+def _ours(target: Path, data: bytes, listed: set[str], fmt: str) -> bool:
+    """Whether csi may write ``data`` to ``target``: nothing is there, csi wrote what is
+    there (it is listed), or what is there is a csitools chart or these very bytes."""
+    if not (target.exists() or target.is_symlink()):
+        return True
+    if target.is_symlink() or not target.is_file():
+        return False  # a link or a folder is never a chart csi wrote
+    if target.name in listed:
+        return True
+    try:
+        there = target.read_bytes()
+    except OSError:
+        return False
+    return there == data or looks_like_a_chart(there, fmt)
+
+
+def looks_like_a_chart(data: bytes, fmt: str) -> bool:
+    """Whether ``data`` bears what ``render_chart`` writes into every chart: matplotlib's
+    metadata with a title and a description (the text alternative) and without what
+    METADATA removes (the SVG's date, the PNG's Software stamp), which matplotlib
+    writes unless told not to."""
+    if fmt == "png":
+        keys = set(_png_text_keys(data))
+        return data.startswith(b"\x89PNG\r\n\x1a\n") and keys == {"Title", "Description"}
+    head = data[:20_000]
+    return (
+        head.startswith(b"<?xml")
+        and b"<dc:title>Matplotlib v" in head
+        and b"<dc:description>" in head
+        and b"<dc:date>" not in head
+    )
+
+
+def _png_text_keys(data: bytes) -> list[str]:
+    """The keywords of a PNG's text chunks (tEXt, zTXt, iTXt)."""
+    keys, at = [], 8
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at : at + 4], "big")
+        kind = data[at + 4 : at + 8]
+        if kind in (b"tEXt", b"zTXt", b"iTXt"):
+            body = data[at + 8 : at + 8 + size]
+            keys.append(body.split(b"\0", 1)[0].decode("latin-1"))
+        if kind == b"IEND":
+            break
+        at += 12 + size
+    return keys
+
+
+def _prune(manifest: Path, earlier: set[str], current: set[str]) -> int:
+    """Remove the charts listed in ``earlier`` but not in ``current``; list ``current``."""
+    out_dir = manifest.parent
     pruned = 0
     for name in sorted(earlier - current):
         # only plain names of files in out_dir, never a path that leads elsewhere
@@ -408,7 +485,6 @@ def _prune(manifest: Path, current: set[str]) -> int:
             if path.is_file():
                 path.unlink()
                 pruned += 1
-    text = "".join(f"{name}\n" for name in sorted(current))
     if earlier != current or not manifest.exists():
-        write_atomic(manifest, text.encode("utf-8"))
+        write_atomic(manifest, _manifest_text(current))
     return pruned

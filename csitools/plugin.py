@@ -27,12 +27,13 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 
 from csitools import __version__
 from csitools.charts import chart_specs
-from csitools.drawing import render_charts, write_atomic
+from csitools.drawing import ForeignFiles, render_charts, write_atomic
 from csitools.gitrepo import HistoryUnavailable
 from csitools.history import load_history
 from csitools.model import EARLIEST, LATEST
 from csitools.pipeline import validate_repository_once
 from csitools.site import Chart, build_pages, disarm_links
+from csitools.sitedir import kept_folders, unsafe_site_dir
 
 log = get_plugin_logger(__name__)
 
@@ -90,6 +91,15 @@ class CsiPlugin(BasePlugin[CsiConfig]):
             return config
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.root = (base_dir / (self.config.root or ".")).resolve()
+        # MkDocs empties the site folder before it builds: never one holding the register.
+        kept = kept_folders(self.root, config)
+        site, shown = Path(config.site_dir), lambda path: os.path.relpath(path, self.root)
+        unsafe = unsafe_site_dir(site, self.root, kept, force=True, shown_as=shown)
+        if unsafe is not None:
+            raise PluginError(
+                f"csi: site_dir {unsafe[0]}; set site_dir in mkdocs.yml to a folder of its "
+                "own, such as site"
+            )
         as_of = self._as_of()
         validation = validate_repository_once(self.root, as_of)
         if validation.problems:
@@ -101,7 +111,10 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         if self.config.charts:
             specs = chart_specs(validation.register, validation.series, validation.status, as_of)
             cache = self.root / self.config.cache_dir
-            report = render_charts(specs, cache / "site-charts", cache / "charts")
+            try:
+                report = render_charts(specs, cache / "site-charts", cache / "charts")
+            except (ForeignFiles, OSError) as exc:
+                raise PluginError(f"csi: the charts cannot be written: {exc}") from exc
             by_name = {p.stem: p for p in report.written}
             for spec in specs:
                 if spec.name in by_name:

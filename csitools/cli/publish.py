@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import errno
+import ipaddress
 import os
+import socket
 import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import click
 
-from csitools.cli.common import AS_OF, one_root, warn_problems
+from csitools.cli.common import AS_OF, display, one_root, warn_problems
 from csitools.pipeline import validate_repository, validate_repository_once
 from csitools.report import report_text
+from csitools.scaffold import file_kind, in_the_way
+from csitools.sitedir import kept_folders, unsafe_site_dir
 
 
 def _mkdocs_config(root: Path, strict: bool, **overrides: object):  # type: ignore[no-untyped-def]
@@ -29,6 +34,37 @@ def _mkdocs_config(root: Path, strict: bool, **overrides: object):  # type: igno
         raise click.ClickException(f"mkdocs.yml: {exc}") from exc
 
 
+def _shown(path: Path) -> str:
+    return display(Path.cwd(), str(path))
+
+
+def _os_error(exc: OSError) -> str:
+    """An OSError in words, its file shown as the user can open it."""
+    if exc.strerror and exc.filename:
+        return f"{exc.strerror}: {_shown(Path(os.fsdecode(exc.filename)))}"
+    return str(exc)
+
+
+def _refuse_site_dir(
+    site: Path, root: Path, kept: list[tuple[Path, str]], force: bool, from_option: bool
+) -> None:
+    """Stop the build when ``site`` is unsafe: a usage error for --site-dir (exit 2), a
+    problem in mkdocs.yml for its site_dir (exit 1)."""
+    problem = unsafe_site_dir(site, root, kept, force, _shown)
+    if problem is None:
+        return
+    reason, occupied = problem
+    if from_option:
+        fix = "choose a new or empty folder, or pass --force to delete them"
+        own = "choose a folder of its own, such as --site-dir site"
+        raise click.BadParameter(f"{reason}; {fix if occupied else own}", param_hint="'--site-dir'")
+    yml = _shown(root / "mkdocs.yml")
+    fix = "pass --force to delete them, or set site_dir" if occupied else "set site_dir"
+    raise click.ClickException(
+        f"site_dir in {yml}: {reason}; {fix} in {yml} to a folder of its own, such as site"
+    )
+
+
 @click.command()
 @AS_OF
 @click.option(
@@ -43,11 +79,21 @@ def _mkdocs_config(root: Path, strict: bool, **overrides: object):  # type: igno
     default=None,
     help="Where to write the site (default: site_dir of mkdocs.yml, site/).",
 )
-def build(as_of: datetime | None, strict: bool, site_dir: Path | None) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build into a folder that holds other files, deleting them; never the register's.",
+)
+def build(as_of: datetime | None, strict: bool, site_dir: Path | None, force: bool) -> None:
     """Validate the register, then build its site with MkDocs.
 
     The same commit and --as-of give the same site, byte for byte, when
     SOURCE_DATE_EPOCH is set (MkDocs then dates the sitemap from it).
+
+    MkDocs empties the site folder first, so csi refuses one that is, holds or lies
+    inside the register's own folders (register/, kpis/, site_config/, .git, .cache,
+    docs_dir) or the csitools package and, unless --force, one that holds files but
+    is not an earlier build of a site (it has no sitemap.xml).
 
     \b
     Examples:
@@ -59,6 +105,8 @@ def build(as_of: datetime | None, strict: bool, site_dir: Path | None) -> None:
     from mkdocs.exceptions import MkDocsException
 
     root = one_root()
+    if site_dir:  # before any work, and before MkDocs' own less clear check of its config
+        _refuse_site_dir(site_dir, root, kept_folders(root), force, from_option=True)
     day = as_of.date() if as_of else date.today()
     validation = validate_repository_once(root, day)
     if validation.problems:
@@ -67,23 +115,84 @@ def build(as_of: datetime | None, strict: bool, site_dir: Path | None) -> None:
     os.environ["CSI_AS_OF"] = day.isoformat()
     overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
     config = _mkdocs_config(root, strict, **overrides)
+    site = Path(config.site_dir)
+    _refuse_site_dir(site, root, kept_folders(root, config), force, from_option=bool(site_dir))
     try:
         mkdocs_build(config)
     except MkDocsException as exc:
         raise click.ClickException(str(exc)) from exc
-    out = Path(config.site_dir)
-    pages = sum(1 for _ in out.rglob("*.html"))
-    click.echo(f"built {pages} pages into {os.path.relpath(out)}/ (health as of {day})")
-    click.echo(f"serve it: python -m http.server -d {os.path.relpath(out)} 8000, or csi serve")
+    except OSError as exc:
+        raise click.ClickException(f"could not build the site: {_os_error(exc)}") from exc
+    pages = sum(1 for _ in site.rglob("*.html"))
+    click.echo(f"built {pages} pages into {os.path.relpath(site)}/ (health as of {day})")
+    click.echo(f"serve it: python -m http.server -d {os.path.relpath(site)} 8000, or csi serve")
+
+
+def _dev_addr(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """HOST:PORT with an IP address (or localhost) and a port from 1 to 65535."""
+    host, sep, port = value.rpartition(":")
+    example = "write HOST:PORT, such as --dev-addr 127.0.0.1:8000"
+    if not sep or not host:
+        raise click.BadParameter(f"{value!r}: {example}")
+    bare = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if bare != "localhost":
+        try:
+            ipaddress.ip_address(bare)
+        except ValueError:
+            raise click.BadParameter(f"{host!r} is not an IP address; {example}") from None
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise click.BadParameter(f"port {port!r} is not a number from 1 to 65535; {example}")
+    return value
+
+
+def _bind_problem(exc: OSError, dev_addr: str) -> click.ClickException:
+    """The message for an address csi serve cannot listen on: in use (exit 1), or not one
+    this machine can listen on (a usage error, exit 2)."""
+    host, _, port = dev_addr.rpartition(":")
+    if exc.errno == errno.EADDRINUSE:
+        other = f"{host}:{int(port) + 1 if int(port) < 65535 else 8000}"
+        return click.ClickException(
+            f"{dev_addr} is in use (another csi serve, mkdocs serve or other program "
+            f"listens there); stop it, or serve on another port: csi serve --dev-addr {other}"
+        )
+    if exc.errno == errno.EADDRNOTAVAIL:
+        why = f"{host} is not an address of this machine; serve on one of its own"
+    elif exc.errno == errno.EACCES:
+        why = f"no permission to listen on port {port}; ports from 1024 up need none"
+    else:
+        why = f"cannot listen there ({exc.strerror or exc})"
+    return click.BadParameter(
+        f"{dev_addr}: {why}, such as --dev-addr 127.0.0.1:8000", param_hint="'--dev-addr'"
+    )
+
+
+def _listen_check(dev_addr: str) -> None:
+    """Bind the address once, as the server will (SO_REUSEADDR), before building: an address
+    that cannot be served fails at once, not after the first build."""
+    host, _, port = dev_addr.rpartition(":")
+    host = host.strip("[]")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, int(port)))
+    except OSError as exc:
+        raise _bind_problem(exc, dev_addr) from exc
 
 
 @click.command()
 @AS_OF
 @click.option(
-    "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address and port to serve on."
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    callback=_dev_addr,
+    help="Address and port to serve on.",
 )
 def serve(as_of: datetime | None, dev_addr: str) -> None:
     """Serve the site locally, rebuilding when register/, kpis/ or site_config/ change.
+
+    MkDocs builds into a temporary folder, not into site/.
 
     \b
     Example:
@@ -92,10 +201,17 @@ def serve(as_of: datetime | None, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     root = one_root()
+    _listen_check(dev_addr)
     if as_of:
         os.environ["CSI_AS_OF"] = as_of.date().isoformat()
     os.chdir(root)
-    mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+    try:
+        mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+    except OSError as exc:
+        # Taken between the check and the server's own bind, after the first build.
+        if exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL):
+            raise _bind_problem(exc, dev_addr) from exc
+        raise
 
 
 @click.command()
@@ -120,7 +236,7 @@ def charts(as_of: datetime | None, out_dir: Path, png: bool, jobs: int | None) -
 
     Charts are cached by a hash of what feeds them under .cache/csi/charts, so a
     second run renders only what changed. The same data and --as-of give the
-    same bytes.
+    same bytes. A file csi did not write is never overwritten or removed.
 
     \b
     Examples:
@@ -128,22 +244,40 @@ def charts(as_of: datetime | None, out_dir: Path, png: bool, jobs: int | None) -
       csi charts --out public/charts --png --as-of 2026-10-31
     """
     from csitools.charts import chart_specs
-    from csitools.drawing import render_charts
+    from csitools.drawing import ForeignFiles, render_charts
 
     root = one_root()
+    blocker = in_the_way(out_dir)
+    if blocker is not None:
+        raise click.BadParameter(
+            f"{_shown(blocker)} is {file_kind(blocker)}, not a folder; choose another folder",
+            param_hint="'--out'",
+        )
     day = as_of.date() if as_of else date.today()
     validation = validate_repository(root, day)
     warn_problems(validation)
     specs = chart_specs(validation.register, validation.series, validation.status, day)
     fmt = "png" if png else "svg"
     cache = root / ".cache" / "csi" / "charts"
-    if sys.stderr.isatty():
-        with click.progressbar(length=len(specs), label="charts", file=sys.stderr) as bar:
-            report = render_charts(
-                specs, out_dir, cache, fmt, jobs=jobs, progress=lambda: bar.update(1)
-            )
-    else:
-        report = render_charts(specs, out_dir, cache, fmt, jobs=jobs)
+    try:
+        if sys.stderr.isatty():
+            with click.progressbar(length=len(specs), label="charts", file=sys.stderr) as bar:
+                report = render_charts(
+                    specs, out_dir, cache, fmt, jobs=jobs, progress=lambda: bar.update(1)
+                )
+        else:
+            report = render_charts(specs, out_dir, cache, fmt, jobs=jobs)
+    except ForeignFiles as exc:
+        them = "it" if len(exc.paths) == 1 else "them"
+        raise click.BadParameter(
+            f"{', '.join(_shown(path) for path in exc.paths)}: csi did not write {them} (not "
+            f"listed in {_shown(exc.manifest)}, not a csitools chart) and never overwrites a "
+            f"file it did not write, so it wrote nothing; move {them} away, or choose another "
+            "folder",
+            param_hint="'--out'",
+        ) from exc
+    except OSError as exc:
+        raise click.ClickException(f"could not write the charts: {_os_error(exc)}") from exc
     for path in report.written:
         click.echo(os.path.relpath(path))
     click.echo(

@@ -1,0 +1,77 @@
+"""Where a site may be built: MkDocs empties the site folder before every build, so a
+site folder that is, holds or lies inside the register's own folders (or the
+repository, or csitools itself) would lose what the user wrote. ``csi build`` and the
+MkDocs plugin both refuse such a folder before MkDocs touches it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import csitools
+from csitools.scaffold import file_kind, in_the_way
+
+KEPT = {
+    "register": "the register's entries",
+    "kpis": "the KPIs and their data",
+    "site_config": "the site's settings and pages",
+    ".git": "the git repository",
+    ".cache": "csi's cache",
+}
+SITE_MARKERS = ("sitemap.xml", "sitemap.xml.gz")
+"""What MkDocs writes into every site it builds (the sitemap comes with MkDocs, not with
+a theme): a folder holding both is an earlier build, which it is safe to empty."""
+
+
+def kept_folders(root: Path, config: Any = None) -> list[tuple[Path, str]]:
+    """The folders a build must never empty: the register's, csitools, and with the MkDocs
+    config its inputs."""
+    kept = [(root / name, what) for name, what in KEPT.items()]
+    kept.append((Path(csitools.__file__).parent, "the csitools package"))
+    if config is not None:
+        kept.append((Path(config.docs_dir), "the hand-written pages (docs_dir)"))
+        if config.theme.custom_dir:
+            kept.append((Path(config.theme.custom_dir), "the theme overrides (custom_dir)"))
+    return kept
+
+
+def unsafe_site_dir(
+    site: Path,
+    root: Path,
+    kept: list[tuple[Path, str]],
+    force: bool,
+    shown_as: Callable[[Path], str] = str,
+) -> tuple[str, bool] | None:
+    """Why a build into ``site`` would lose what the user wrote, and whether --force would
+    allow it; None when it is safe. MkDocs empties the site folder first (all but its
+    hidden entries), so the site folder must not be, hold or lie inside a kept folder,
+    nor hold files that are not an earlier build of a site."""
+    site = site.resolve()
+    shown = shown_as(site)
+    lost = "building empties the site folder first, deleting all of it"
+    if site == root or site in root.parents:
+        where = "the register repository" if site == root else "a folder above the register"
+        return f"{shown}/ is {where}; {lost}", False
+    for folder, what in kept:
+        folder = folder.resolve()
+        if site == folder:
+            return f"{shown}/ holds {what}; {lost}", False
+        if folder in site.parents or site in folder.parents:
+            relation = "lies inside" if folder in site.parents else "holds"
+            return f"{shown}/ {relation} {shown_as(folder)}/, which holds {what}; {lost}", False
+    blocker = in_the_way(site)
+    if blocker is not None:
+        return f"{shown_as(blocker)} is {file_kind(blocker)}, not a folder", False
+    if force or not site.is_dir() or all((site / m).is_file() for m in SITE_MARKERS):
+        return None
+    names = sorted(name for name in os.listdir(site) if not name.startswith("."))
+    if not names:  # MkDocs keeps hidden entries (.git, .nojekyll): nothing is lost
+        return None
+    listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return (
+        f"{shown}/ holds {listed} and is not an earlier build of a site (it has no "
+        "sitemap.xml); building empties the site folder first, deleting them",
+        True,
+    )
