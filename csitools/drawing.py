@@ -128,15 +128,15 @@ def _settle(ax: Axes, labels: list[Annotation], fixed: Sequence[Any] = ()) -> No
     to_points = 72 / ax.figure.dpi
     placed: list[Bbox] = [text.get_window_extent(renderer) for text in fixed]
     for label in filter(drawn, labels):
-        box = label.get_window_extent(renderer)
+        box = label.get_window_extent(renderer)  # measured once; moves are arithmetic
         dx, dy = label.xyann
-        if box.x1 > frame.x1 and label.get_horizontalalignment() == "left" and dx >= 0:
-            label.set_horizontalalignment("right")
+        flip = box.x1 > frame.x1 and label.get_horizontalalignment() == "left" and dx >= 0
+        if flip or (box.x0 < frame.x0 and label.get_horizontalalignment() == "right" and dx <= 0):
+            # Mirrored about its anchor: the box moves by its width and twice the offset.
+            label.set_horizontalalignment("right" if flip else "left")
             label.xyann = dx, dy = -dx, dy
-        elif box.x0 < frame.x0 and label.get_horizontalalignment() == "right" and dx <= 0:
-            label.set_horizontalalignment("left")
-            label.xyann = dx, dy = -dx, dy
-        box = label.get_window_extent(renderer)
+            step = box.width + 2 * abs(dx) / to_points
+            box = box.translated(-step if flip else step, 0)
         inward = max(frame.y0 - box.y0, 0) or min(frame.y1 - box.y1, 0)
         if inward:
             label.xyann = dx, dy = dx, dy + inward * to_points
