@@ -1,6 +1,7 @@
 """CSV -> per-period KPI series: a time series (``period,value``), or a ticket export (a
 row per ticket, or an event log whose last row per ``key`` is the ticket's final state)
-turned into one value per period by ``measure`` and ``aggregate`` (DESIGN.md, KPI source).
+turned into one value per period by ``measure`` and ``aggregate`` (the KPI's ``source``
+in the field reference).
 
 Each CSV is read once per :func:`load_series` call with pyarrow, only the columns its KPIs
 name and every cell as text, so the reader guesses nothing and a bad cell can be reported

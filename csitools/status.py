@@ -1,6 +1,6 @@
 """Series + targets -> health, progress, outcomes, forecasts, scores.
 
-One definition of health, used by every command and page (DESIGN.md, "Computed
+One definition of health, used by every command and page (README, "Computed
 status"): for a target of the open cycle, b is the cycle's baseline, t the target,
 c the KPI value of the latest complete period as of ``as_of``;
 progress p = (c - b) / (t - b); elapsed e = the share of the cycle's time gone.

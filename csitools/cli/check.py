@@ -76,7 +76,7 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
     \b
     Examples:
       csi validate
-      csi validate register/CSI-0007-self-service-password-reset.yaml
+      csi validate register/CSI-0002-self-service-password-reset.yaml
       csi validate --format github      # annotations in a GitHub Actions job
     """
     problems: list[Problem] = []
@@ -110,8 +110,10 @@ def status(ids: tuple[str, ...], as_of: datetime | None, fmt: str) -> None:
     """Show each improvement's computed health, score and lane.
 
     Health comes from the KPI data, never from what the entry says: achieved,
-    on-track, at-risk, missed, regressed, no-data or stale (see DESIGN.md). IDS
-    limit the output to those improvements.
+    on-track, at-risk, missed, regressed, no-data or stale (the rules: the README's
+    "Computed status", or the site's Glossary). IDS limit the output to those
+    improvements. The table shows health, score, lane, the next due date and flags;
+    --format json or csv adds progress, time gone and the forecast per target.
 
     \b
     Examples:

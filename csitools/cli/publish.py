@@ -125,7 +125,7 @@ def build(as_of: datetime | None, strict: bool, site_dir: Path | None, force: bo
         raise click.ClickException(f"could not build the site: {_os_error(exc)}") from exc
     pages = sum(1 for _ in site.rglob("*.html"))
     click.echo(f"built {pages} pages into {os.path.relpath(site)}/ (health as of {day})")
-    click.echo(f"serve it: python -m http.server -d {os.path.relpath(site)} 8000, or csi serve")
+    click.echo(f"serve it: python3 -m http.server -d {os.path.relpath(site)} 8000, or csi serve")
 
 
 def _dev_addr(ctx: click.Context, param: click.Parameter, value: str) -> str:
