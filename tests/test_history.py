@@ -758,3 +758,18 @@ def test_markdown_cells_are_inert() -> None:
         "|---|---|---|---|",
         "| p\\`q | 1 | `$` | m\\|n |",
     ]
+
+
+def test_diff_against_a_revision_without_a_register_names_the_revision(
+    story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = story.repo
+    git(repo, "checkout", "-q", "--orphan", "notes")
+    git(repo, "rm", "-rqf", ".")
+    (repo / "README.md").write_text("Meeting notes\n")
+    commit(repo, "bob", "2026-07-12T09:00:00+02:00", "Notes only")
+    git(repo, "checkout", "-q", "main")
+    code, output = run_diff(repo, monkeypatch, "main", "notes")
+    assert code == 1
+    assert "no register/ folder in revision notes;" in output
+    assert "csi-diff-" not in output

@@ -6,6 +6,7 @@ command; they are pure functions of a ``Comparison``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tempfile
 from datetime import datetime
@@ -59,6 +60,12 @@ def compare_revisions(
         with tempfile.TemporaryDirectory(prefix="csi-diff-") as tmp:
             export_tree(root, head_commit, Path(tmp))
             validation = validate_repository(Path(tmp), day)
+            # Problems name the revision, never the scratch folder it was checked out in.
+            problems = tuple(
+                dataclasses.replace(p, message=p.message.replace(tmp, f"revision {head}"))
+                for p in validation.problems
+            )
+        return Comparison(base_commit, label, head_commit, added, removed, changed, problems)
     return Comparison(base_commit, label, head_commit, added, removed, changed, validation.problems)
 
 
