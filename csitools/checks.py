@@ -445,7 +445,21 @@ def _check_source(root: Path, kpi: Kpi, headers: dict[Path, list[str] | None]) -
             )
 
 
+def check_settings(reg: Register) -> Iterator[Problem]:
+    doc = reg.settings.doc
+    if doc is not None and not any(reg.settings.weights.values()):
+        yield _at(
+            doc,
+            doc.path,
+            ("scoring", "weights"),
+            "the scoring weights are all 0, so every improvement would score 0; give impact "
+            "and urgency positive weights, such as {impact: 0.4, urgency: 0.3, effort: 0.2, "
+            "risk: 0.1}",
+        )
+
+
 RULES = (
+    check_settings,
     check_ids,
     check_people,
     check_references,

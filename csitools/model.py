@@ -187,6 +187,7 @@ class Settings:
     quick_win_min_impact: int = 4
     quick_win_max_effort: int = 2
     strategic_min_impact: int = 4
+    doc: Document | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -326,6 +327,7 @@ def build_settings(doc: Document | None) -> Settings:
         strategic_min_impact=(scoring.get("strategic") or {}).get(
             "min_impact", defaults.strategic_min_impact
         ),
+        doc=doc,
     )
 
 
