@@ -157,6 +157,33 @@ def _settle(ax: Axes, labels: list[Annotation], fixed: Sequence[Any] = ()) -> No
         placed.append(box)
 
 
+def _beside_points(
+    ax: Axes, box: Bbox, xs: list[float], ys: list[float], frame: Bbox, above_first: bool
+) -> tuple[float, float]:
+    """The offset (points) for the last point's label placed left of it: clear of the
+    point's height, on the side the series heads to, and further out, step by step,
+    until no earlier measurement lies under it (or as far as the plot allows)."""
+    to_points = 72 / ax.figure.dpi
+    px, py = ax.transData.transform((xs[-1], ys[-1]))
+    marks = ax.transData.transform(list(zip(xs, ys, strict=True)))
+    width, height = box.width, box.height
+    first = None
+    for step in range(12):
+        for sign in (1, -1) if above_first else (-1, 1):
+            centre = py + sign * (height / 2 + 5 + 8 * step)
+            spot = Bbox.from_bounds(px - 6 / to_points - width, centre - height / 2, width, height)
+            if not (frame.y0 <= spot.y0 and spot.y1 <= frame.y1):
+                continue
+            offset = (-6.0, (centre - py) * to_points)
+            first = first or offset
+            if not any(
+                spot.x0 - 3 <= x <= spot.x1 + 3 and spot.y0 - 3 <= y <= spot.y1 + 3
+                for x, y in marks
+            ):
+                return offset
+    return first or (-6.0, -(height / 2 + 5) * to_points)
+
+
 def _draw_panel(ax: Axes, panel: Panel, bottom: bool) -> None:
     x0, x1 = _x(panel.x_range[0]), _x(panel.x_range[1])
     lo, hi = _y_limits(panel)
@@ -198,10 +225,10 @@ def _draw_panel(ax: Axes, panel: Panel, bottom: bool) -> None:
         label = ax.annotate(last, (xs[-1], ys[-1]), xytext=(6, 12 if up else -12), **kw)
         renderer = ax.figure.canvas.get_renderer()
         box = label.get_window_extent(renderer)
-        if box.x1 > ax.get_window_extent(renderer).x1:
-            clear = box.height / 2 * 72 / ax.figure.dpi + 5
+        frame = ax.get_window_extent(renderer)
+        if box.x1 > frame.x1:
             label.set_horizontalalignment("right")
-            label.xyann = (-6, -clear if up else clear)
+            label.xyann = _beside_points(ax, box, xs, ys, frame, above_first=not up)
         labels.append(label)
     else:
         ax.text(0.5, 0.5, panel.note, transform=ax.transAxes, ha="center", va="center", **LABEL)
