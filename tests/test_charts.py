@@ -195,6 +195,14 @@ def test_labels_stay_inside_the_plot_and_off_each_other() -> None:
                 assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, spec.name
                 assert not any(box.overlaps(other) for other in boxes[i + 1 :]), spec.name
                 checked += 1
+            # The latest value's label covers no measurement of its panel.
+            [line] = [ln for ln in ax.get_lines() if ln.get_marker() == "o"] or [None]
+            measured = [
+                b for t, b in zip(labels, boxes, strict=True) if t.get_text()[:8] == "Measured"
+            ]
+            if line is not None and measured:
+                marks = ax.transData.transform(line.get_xydata())
+                assert not any(measured[0].contains(x, y) for x, y in marks), spec.name
     assert checked > 100
 
 
