@@ -198,8 +198,9 @@ def roi_label(imp: Improvement) -> str:
     return "ROI"
 
 
-def reason(t: TargetStatus, kpi: Kpi | None) -> str:
-    """The health of one target, in words."""
+def reason(t: TargetStatus, kpi: Kpi | None, as_of: date | None = None) -> str:
+    """The health of one target, in words (``as_of``: the date the data are judged at,
+    to say when a forecast date has already gone by)."""
     unit = f" {kpi.unit}" if kpi else ""
     name = kpi.name if kpi else t.kpi
     due = long_date(t.due)
@@ -216,6 +217,8 @@ def reason(t: TargetStatus, kpi: Kpi | None) -> str:
         text += f"; the trend reaches the target around {long_date(day)}"
         if day > t.due:
             text += ", after the due date"
+        if as_of is not None and day <= as_of:
+            text += f" (already gone by: the period after {t.current_period} should show it)"
     return text + "."
 
 

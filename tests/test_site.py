@@ -219,6 +219,11 @@ def test_reason_says_when_the_forecast_comes_after_the_due_date() -> None:
     early = replace(t, forecast="2026-12-30")
     assert reason(early, None).endswith("; the trend reaches the target around 30 Dec 2026.")
     assert forecast_note(early) == "2026-12-30"
+    assert reason(early, None, as_of=date(2026, 12, 30)).endswith(
+        "; the trend reaches the target around 30 Dec 2026 (already gone by: the period "
+        "after 2026-10 should show it)."
+    )
+    assert reason(early, None, as_of=date(2026, 12, 29)).endswith("around 30 Dec 2026.")
     assert reason(replace(t, forecast="not converging"), None).endswith(
         "; the trend is not converging on the target."
     )
