@@ -171,6 +171,22 @@ def test_register_table_sorts_by_a_column(site: str, page) -> None:  # type: ign
     assert [float(s) for s in scores] == sorted((float(s) for s in scores), reverse=True)
 
 
+def test_register_headers_are_buttons_a_keyboard_can_press(site: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site + "register/")
+    page.wait_for_load_state("networkidle")
+    button = page.get_by_role("button", name="Score", exact=True)
+    assert button.count() == 1  # announced as a button named by the heading alone
+    button.focus()
+    page.keyboard.press("Enter")
+    header = page.locator(".csi-sortable th", has_text="Score")
+    assert header.get_attribute("aria-sort") == "ascending"
+    page.keyboard.press("Space")
+    assert header.get_attribute("aria-sort") == "descending"
+    scores = page.locator(".csi-sortable tbody tr td:nth-child(7)").all_inner_texts()
+    assert [float(s) for s in scores] == sorted((float(s) for s in scores), reverse=True)
+    assert page.get_by_role("button", name="Score", exact=True).count() == 1  # arrow not named
+
+
 HEALTH = ["regressed", "missed", "at-risk", "stale", "no-data", "on-track", "achieved"]
 
 
@@ -226,10 +242,10 @@ def test_wide_tables_fit_at_desktop_width_and_scroll_on_a_phone(site: str, brows
         assert raci.locator("table").evaluate(size) < pg.locator("article table").first.evaluate(
             size
         )
-        # The facts table has no column headings, so no empty header row either.
+        # The facts table has header cells with words, for screen readers.
         facts = pg.locator("article table").first
         assert "Owner" in facts.inner_text()
-        assert facts.locator("thead").evaluate("e => getComputedStyle(e).display") == "none"
+        assert facts.locator("thead th").all_inner_texts() == ["Field", "Value"]
         # The chart opens at full size.
         link = pg.locator("article a:has(img[src$='.svg'])").first
         assert link.get_attribute("href") == link.locator("img").get_attribute("src")

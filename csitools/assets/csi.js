@@ -23,8 +23,13 @@
   function setup(table) {
     var heads = table.querySelectorAll("thead th");
     heads.forEach(function (th, col) {
-      th.setAttribute("tabindex", "0");
-      th.setAttribute("role", "columnheader button");
+      // A real button inside the header: focusable, announced as one, and Enter/Space
+      // press it natively; aria-sort on the header says how the column is sorted.
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "csi-sort";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
       function sort() {
         var asc = th.getAttribute("aria-sort") !== "ascending";
         heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
@@ -42,10 +47,7 @@
         });
         rows.forEach(function (r) { body.appendChild(r.row); });
       }
-      th.addEventListener("click", sort);
-      th.addEventListener("keydown", function (e) {
-        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); }
-      });
+      th.addEventListener("click", sort); // the button's click (and Enter, Space) bubbles here
     });
   }
   function init() {
