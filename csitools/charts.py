@@ -108,6 +108,15 @@ class ChartSpec:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _shift(day: date, days: int) -> date:
+    """``day`` moved by ``days``, kept inside the calendar: a date far out is a problem
+    `csi validate` reports, and `csi charts` still draws the rest."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def num(value: float) -> str:
     if abs(value) >= 1000:
         return f"{value:,.0f}"
@@ -166,8 +175,8 @@ def kpi_spec(
         first = f"{amount(value, unit)} by {by.isoformat()} ({imp_id})"
         many = f"{len(targets)} improvement targets, the next"
         alt += f"; {'target' if len(targets) == 1 else many} {first}"
-    start = min(p.start for p in points) - timedelta(days=15)
-    end = max([as_of, *(t[2] for t in targets)]) + timedelta(days=31)
+    start = _shift(min(p.start for p in points), -15)
+    end = _shift(max([as_of, *(t[2] for t in targets)]), 31)
     # Labels for the first few only: more would pile up; the alt text counts them all.
     marks = tuple(
         TargetPoint(
@@ -206,13 +215,13 @@ def improvement_spec(
         Span(f"Cycle {c.number}", c.opened.isoformat(), _cycle_end(c, as_of).isoformat())
         for c in imp.cycles
     )
-    start = imp.cycles[0].opened - timedelta(days=LEAD_DAYS)
+    start = _shift(imp.cycles[0].opened, -LEAD_DAYS)
     end = max(_cycle_end(c, as_of) for c in imp.cycles)
     for ts in opened.values():
         if _is_date(ts.forecast):
             # A year past the due date at most, so a far forecast cannot squash the plot.
-            end = max(end, min(date.fromisoformat(ts.forecast), ts.due + timedelta(days=365)))
-    x_range = (start.isoformat(), (end + timedelta(days=31)).isoformat())
+            end = max(end, min(date.fromisoformat(ts.forecast), _shift(ts.due, 365)))
+    x_range = (start.isoformat(), _shift(end, 31).isoformat())
     kpi_ids = list(dict.fromkeys(t.kpi for c in imp.cycles for t in c.targets))
     panels, sentences = [], []
     for kpi_id in kpi_ids:

@@ -443,6 +443,8 @@ class ForeignFiles(Exception):
 
 
 def _listed(manifest: Path) -> set[str]:
+    if not manifest.is_file():  # missing, or a folder or pipe in its place: never read it
+        return set()
     try:
         return set(manifest.read_text(encoding="utf-8").splitlines()) - {""}
     except (OSError, UnicodeDecodeError):
@@ -505,13 +507,16 @@ def _prune(manifest: Path, earlier: set[str], current: set[str]) -> int:
     """Remove the charts listed in ``earlier`` but not in ``current``; list ``current``."""
     out_dir = manifest.parent
     pruned = 0
+    fmt = manifest.name.rpartition("-")[2]
     for name in sorted(earlier - current):
-        # only plain names of files in out_dir, never a path that leads elsewhere
-        if name and "/" not in name and "\\" not in name and not name.startswith("."):
-            path = out_dir / name
-            if path.is_file():
-                path.unlink()
-                pruned += 1
+        # Only plain names of charts in out_dir, never a path that leads elsewhere, and
+        # only a file that still is a chart (the manifest is a file anyone can edit).
+        if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(f".{fmt}"):
+            continue
+        path = out_dir / name
+        if path.is_file() and not path.is_symlink() and looks_like_a_chart(path.read_bytes(), fmt):
+            path.unlink()
+            pruned += 1
     if earlier != current or not manifest.exists():
         write_atomic(manifest, _manifest_text(current))
     return pruned

@@ -341,13 +341,17 @@ def misplaced(root: Path) -> list[Problem]:
             continue
         for file in sorted(top.rglob("*")):
             if file.parent != top and file.suffix.lower() in YAML_SUFFIXES:
+                fix = f"move it to {folder}/{file.name}"
+                if (top / file.name).exists():  # moving it would replace the one that counts
+                    fix = (
+                        f"{folder}/{file.name} exists already: merge the two, then delete this one"
+                    )
                 problems.append(
                     Problem(
                         relative(file, root),
                         0,
                         "$",
-                        f"files in subfolders of {folder}/ are not read; move it to "
-                        f"{folder}/{file.name}",
+                        f"files in subfolders of {folder}/ are not read; {fix}",
                     )
                 )
     return problems

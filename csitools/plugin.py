@@ -62,6 +62,9 @@ class CsiConfig(base.Config):
     history = c.Type(bool, default=True)
     """Read git history for the History sections and the Changelog page."""
     cache_dir = c.Type(str, default=".cache/csi")
+    force_site_dir = c.Type(bool, default=False)
+    """Build into a site_dir that holds files of another kind, deleting them (never one
+    that holds the register); csi build --force sets it."""
 
 
 class CsiPlugin(BasePlugin[CsiConfig]):
@@ -94,11 +97,15 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         # MkDocs empties the site folder before it builds: never one holding the register.
         kept = kept_folders(self.root, config)
         site, shown = Path(config.site_dir), lambda path: os.path.relpath(path, self.root)
-        unsafe = unsafe_site_dir(site, self.root, kept, force=True, shown_as=shown)
+        # No --force here: a folder of other files is refused too (csi build --force
+        # is the way to build over one on purpose).
+        force = self.config.force_site_dir
+        unsafe = unsafe_site_dir(site, self.root, kept, force=force, shown_as=shown)
         if unsafe is not None:
+            also = " (or csi build --site-dir DIR --force to delete them)" if unsafe[1] else ""
             raise PluginError(
                 f"csi: site_dir {unsafe[0]}; set site_dir in mkdocs.yml to a folder of its "
-                "own, such as site"
+                f"own, such as site{also}"
             )
         as_of = self._as_of()
         validation = validate_repository_once(self.root, as_of)

@@ -613,12 +613,15 @@ def test_export_to_a_file(repo: Path) -> None:
          "or leave out --out to write to standard output"),
         ("register/CSI-0001-email-resolution.yaml", "register/CSI-0001-email-resolution.yaml "
          "is inside register/, which holds the register's own files; write the export "
-         "outside register/, kpis/, site_config/"),
+         "outside register/, kpis/, site_config/, .git/, .cache/"),
         ("register/../kpis/x.csv", "register/../kpis/x.csv is inside kpis/, which holds the "
-         "register's own files; write the export outside register/, kpis/, site_config/"),
+         "register's own files; write the export outside register/, kpis/, site_config/, "
+         ".git/, .cache/"),
         ("register/people.yaml/x.csv", "register/people.yaml is a file, not a folder; choose "
          "another path"),
         ("no/such/x.csv", "the folder no/such does not exist; create it or choose another path"),
+        (".git/config", ".git/config is inside .git/, which holds the register's own files; "
+         "write the export outside register/, kpis/, site_config/, .git/, .cache/"),
     ],
 )  # fmt: skip
 def test_export_refuses_an_out_it_must_not_replace(
@@ -627,6 +630,8 @@ def test_export_refuses_an_out_it_must_not_replace(
     (tmp_path / "theirs.csv").write_text("theirs\n")
     (repo / "link.csv").symlink_to(tmp_path / "theirs.csv")
     os.mkfifo(repo / "pipe")
+    (repo / ".git").mkdir(exist_ok=True)
+    (repo / ".git" / "config").write_text("[core]\n")
     before = {p: p.read_bytes() for p in (repo / "register").iterdir()}
     result = csi("export", "--out", out)
     assert result.exit_code == 2
@@ -635,6 +640,7 @@ def test_export_refuses_an_out_it_must_not_replace(
     assert (tmp_path / "theirs.csv").read_text() == "theirs\n"
     assert {p: p.read_bytes() for p in (repo / "register").iterdir()} == before
     assert not (repo / "kpis/x.csv").exists()
+    assert (repo / ".git" / "config").read_text() == "[core]\n"
 
 
 @pytest.mark.skipif(not Path("/dev/stdout").is_symlink(), reason="needs /dev/stdout")

@@ -4,6 +4,7 @@ output folder that cannot be one, a file with a chart's name that csi did not wr
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -139,21 +140,30 @@ def test_build_refuses_a_site_dir_of_mkdocs_yml_that_would_empty_the_register(
     assert files(repo / "register") == before
 
 
-def test_plain_mkdocs_build_refuses_a_site_dir_that_would_empty_the_register(
-    repo: Path,
+@pytest.mark.parametrize(
+    ("folder", "said"),
+    [
+        ("kpis", "csi: site_dir kpis/ holds the KPIs and their data"),
+        ("notes", "csi: site_dir notes/ holds todo.txt and is not an earlier build of a site"),
+    ],
+)
+def test_plain_mkdocs_build_refuses_a_site_dir_that_would_empty_users_files(
+    repo: Path, folder: str, said: str
 ) -> None:
     """The plugin guards too: a plain `mkdocs build` never reaches the point where MkDocs
-    empties the site folder."""
+    empties the site folder, whether it holds the register or other files."""
+    (repo / "notes").mkdir()
+    (repo / "notes" / "todo.txt").write_text("precious\n")
     config = repo / "mkdocs.yml"
-    config.write_text(config.read_text().replace("site_dir: site\n", "site_dir: kpis\n"))
-    before = files(repo / "kpis")
+    config.write_text(config.read_text().replace("site_dir: site\n", f"site_dir: {folder}\n"))
+    before = files(repo / folder)
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q"], cwd=repo, capture_output=True, text=True
     )
     assert proc.returncode == 1
-    assert "csi: site_dir kpis/ holds the KPIs and their data" in proc.stdout + proc.stderr
+    assert said in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
-    assert files(repo / "kpis") == before
+    assert files(repo / folder) == before
 
 
 def test_the_default_site_folder_is_rebuilt_and_keeps_hidden_files(repo: Path) -> None:
@@ -263,3 +273,62 @@ def test_a_chart_is_recognised_by_what_render_chart_writes(repo: Path, tmp_path:
         figure.savefig(path, format=fmt, metadata={"Title": "A", "Description": "B"})
         assert not looks_like_a_chart(path.read_bytes(), fmt)  # matplotlib's defaults
         assert not looks_like_a_chart(b"mine\n", fmt)
+
+
+def test_charts_of_a_register_with_a_date_far_out_still_draw(repo: Path, tmp_path: Path) -> None:
+    """csi validate reports 9999-12-31; csi charts warns and draws, never a traceback."""
+    entry = next((repo / "register").glob("CSI-0001-*.yaml"))
+    text = entry.read_text()
+    assert "by: 2026-12-31" in text
+    entry.write_text(text.replace("by: 2026-12-31", "by: 9999-12-31"))
+    result = csi("charts", "--out", str(tmp_path / "out"))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 0
+    assert (tmp_path / "out" / "improvement-CSI-0001.svg").is_file()
+
+
+def test_the_manifest_never_leads_to_deleting_a_file_that_is_not_a_chart(repo: Path) -> None:
+    out = repo / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine\n")
+    (out / "old-chart.svg").write_text("<svg>mine, saved under a chart's name</svg>\n")
+    (out / f"{MANIFEST}-svg").write_text("notes.txt\nold-chart.svg\n../victim.txt\n")
+    (repo / "victim.txt").write_text("mine\n")
+    assert csi("charts", "--out", "out", "--as-of", AS_OF).exit_code == 0
+    assert (out / "notes.txt").read_text() == "mine\n"
+    assert (out / "old-chart.svg").is_file()
+    assert (repo / "victim.txt").is_file()
+
+
+def test_a_pipe_in_the_manifest_s_place_does_not_hang_charts(repo: Path) -> None:
+    out = repo / "out"
+    out.mkdir()
+    os.mkfifo(out / f"{MANIFEST}-svg")
+    proc = subprocess.run(
+        [sys.executable, "-m", "csitools.cli", "charts", "--out", "out", "--as-of", AS_OF],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Traceback" not in proc.stderr
+
+
+def test_serve_of_a_register_with_problems_lists_them(repo: Path) -> None:
+    entry = next((repo / "register").glob("CSI-0001-*.yaml"))
+    entry.write_text(entry.read_text().replace("raised_on: 2026-01-05", "raised_on: 9999-12-31"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    output = clean_exit(csi("serve", "--dev-addr", f"127.0.0.1:{port}"), 1)
+    assert "$.raised_on: 9999-12-31 is outside 1970-01-01 to 2199-12-31" in output
+    assert "the register has problems; fix them, then serve again" in output
+
+
+@pytest.mark.parametrize("out", ["register", "kpis/data/charts", ".git"])
+def test_charts_are_never_written_into_the_register_s_folders(repo: Path, out: str) -> None:
+    (repo / ".git").mkdir(exist_ok=True)
+    before = {name: files(repo / name) for name in ("register", "kpis", ".git")}
+    output = clean_exit(csi("charts", "--out", out, "--as-of", AS_OF), 2)
+    assert "which holds the register's own files; choose a folder of its own" in output
+    assert {name: files(repo / name) for name in ("register", "kpis", ".git")} == before

@@ -441,12 +441,13 @@ def test_serve_rebuilds_when_an_entry_changes(tmp_path: Path) -> None:
         port = s.getsockname()[1]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     cmd = [sys.executable, "-m", "csitools.cli", "serve", "--as-of", AS_OF]
+    log = tmp_path / "serve.log"
     server = subprocess.Popen(
         [*cmd, "--dev-addr", f"127.0.0.1:{port}"],
         cwd=root,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("w"),
     )
     url = f"http://127.0.0.1:{port}/improvements/CSI-0002/"
 
@@ -470,6 +471,10 @@ def test_serve_rebuilds_when_an_entry_changes(tmp_path: Path) -> None:
         entry = root / "register" / "CSI-0002-knowledge-base.yaml"
         entry.write_text(entry.read_text().replace("Knowledge base for", "One knowledge base for"))
         assert wait_for("One knowledge base for the service desk")
+        # MkDocs' messages reach the terminal: where it serves, and each rebuild.
+        said = log.read_text()
+        assert f"Serving on http://127.0.0.1:{port}/" in said
+        assert "Detected file changes" in said
     finally:
         server.terminate()
         server.wait(timeout=10)

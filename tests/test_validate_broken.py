@@ -348,3 +348,18 @@ def test_status_of_an_entry_with_problems_says_to_validate(
     no_traceback(result)
     assert result.exit_code == 1
     assert "CSI-0003 cannot be judged: the entry has problems; run csi validate" in result.output
+
+
+def test_a_copy_of_an_entry_in_a_subfolder_is_not_to_be_moved_over_the_original(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = materialise(None, tmp_path / "repo")
+    original = next((repo / "register").glob("CSI-0001-*.yaml"))
+    (repo / "register" / "old").mkdir()
+    (repo / "register" / "old" / original.name).write_bytes(original.read_bytes())
+    result = validate(repo, monkeypatch)
+    no_traceback(result)
+    assert result.output.splitlines()[0] == (
+        f"register/old/{original.name}:0: $: files in subfolders of register/ are not read; "
+        f"register/{original.name} exists already: merge the two, then delete this one"
+    )

@@ -67,7 +67,7 @@ def export(fmt: str, as_of: datetime | None, out: Path | None) -> None:
     click.echo(f"wrote {n} improvement{'s' if n != 1 else ''} to {out}", err=True)
 
 
-PROTECTED = ("register", "kpis", "site_config")
+PROTECTED = ("register", "kpis", "site_config", ".git", ".cache")
 """The repository's own folders: csi export never writes into them."""
 
 

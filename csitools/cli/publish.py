@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import ipaddress
+import logging
 import os
 import socket
 import sys
@@ -117,6 +118,8 @@ def build(as_of: datetime | None, strict: bool, site_dir: Path | None, force: bo
     config = _mkdocs_config(root, strict, **overrides)
     site = Path(config.site_dir)
     _refuse_site_dir(site, root, kept_folders(root, config), force, from_option=bool(site_dir))
+    if force and "csi" in config.plugins:  # checked above: the plugin need not refuse it
+        config.plugins["csi"].config.force_site_dir = True
     try:
         mkdocs_build(config)
     except MkDocsException as exc:
@@ -126,6 +129,18 @@ def build(as_of: datetime | None, strict: bool, site_dir: Path | None, force: bo
     pages = sum(1 for _ in site.rglob("*.html"))
     click.echo(f"built {pages} pages into {os.path.relpath(site)}/ (health as of {day})")
     click.echo(f"serve it: python3 -m http.server -d {os.path.relpath(site)} 8000, or csi serve")
+
+
+def _show_mkdocs_log() -> None:
+    """MkDocs reports through logging (its own command line sets a handler up): print its
+    messages as `mkdocs serve` does, once."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "csi", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler.csi = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 def _dev_addr(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -202,9 +217,15 @@ def serve(as_of: datetime | None, dev_addr: str) -> None:
 
     root = one_root()
     _listen_check(dev_addr)
+    day = as_of.date() if as_of else date.today()
+    validation = validate_repository_once(root, day)
+    if validation.problems:  # say why, rather than MkDocs' bare "Aborted with a BuildError!"
+        click.echo(report_text(len(validation.files), list(validation.problems)), nl=False)
+        raise click.ClickException("the register has problems; fix them, then serve again")
     if as_of:
-        os.environ["CSI_AS_OF"] = as_of.date().isoformat()
+        os.environ["CSI_AS_OF"] = day.isoformat()
     os.chdir(root)
+    _show_mkdocs_log()  # the address it serves on, and why a rebuild failed
     try:
         mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
     except OSError as exc:
@@ -253,6 +274,13 @@ def charts(as_of: datetime | None, out_dir: Path, png: bool, jobs: int | None) -
             f"{_shown(blocker)} is {file_kind(blocker)}, not a folder; choose another folder",
             param_hint="'--out'",
         )
+    for name in ("register", "kpis", ".git"):  # site_config/docs/charts is fine: pages use it
+        if out_dir.resolve().is_relative_to((root / name).resolve()):
+            raise click.BadParameter(
+                f"{_shown(out_dir)} is inside {name}/, which holds the register's own files; "
+                "choose a folder of its own, such as charts",
+                param_hint="'--out'",
+            )
     day = as_of.date() if as_of else date.today()
     validation = validate_repository(root, day)
     warn_problems(validation)
