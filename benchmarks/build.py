@@ -26,8 +26,8 @@ from pathlib import Path
 
 import yaml
 
+from csitools.chartfiles import render_charts
 from csitools.charts import chart_specs
-from csitools.drawing import render_charts
 from csitools.pipeline import validate_repository
 from csitools.site import Chart, build_pages
 

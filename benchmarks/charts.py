@@ -25,9 +25,9 @@ from pathlib import Path
 import matplotlib
 from matplotlib.figure import Figure
 
-from csitools import drawing
+from csitools import chartfiles, drawing
+from csitools.chartfiles import render_charts
 from csitools.charts import ChartSpec, chart_specs
-from csitools.drawing import render_charts
 from csitools.pipeline import validate_repository
 
 BASE = Path(__file__).resolve().parent.parent / "tests" / "cases" / "base"
@@ -165,7 +165,7 @@ def run_ours(specs: list[ChartSpec], out: Path, cache: Path, fmt: str, jobs: int
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--charts", type=int, default=200)
-    parser.add_argument("--jobs", type=int, default=drawing._cpu_count())
+    parser.add_argument("--jobs", type=int, default=chartfiles._cpu_count())
     parser.add_argument("--fmt", default="svg", choices=["svg", "png"])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()

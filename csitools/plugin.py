@@ -26,8 +26,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from csitools import __version__
+from csitools.chartfiles import ForeignFiles, render_charts, write_atomic
 from csitools.charts import chart_specs
-from csitools.drawing import ForeignFiles, render_charts, write_atomic
 from csitools.gitrepo import HistoryUnavailable
 from csitools.history import load_history
 from csitools.model import EARLIEST, LATEST

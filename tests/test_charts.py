@@ -17,7 +17,8 @@ import matplotlib
 import pytest
 from matplotlib.text import Annotation
 
-from csitools import drawing
+from csitools import chartfiles, drawing
+from csitools.chartfiles import render_charts
 from csitools.charts import (
     LABELLED,
     ChartSpec,
@@ -28,7 +29,7 @@ from csitools.charts import (
     chart_specs,
     kpi_spec,
 )
-from csitools.drawing import render_chart, render_charts
+from csitools.drawing import render_chart
 from csitools.pipeline import validate_repository
 from tests.conftest import REPO
 
@@ -348,7 +349,7 @@ def test_a_change_to_the_drawing_code_draws_again(
     out, cache = tmp_path / "out", tmp_path / "cache"
     assert render_charts(specs, out, cache).rendered == len(specs)
     assert render_charts(specs, out, cache).rendered == 0
-    monkeypatch.setattr(drawing, "DRAWING_KEY", "another version of drawing.py")
+    monkeypatch.setattr(chartfiles, "DRAWING_KEY", "another version of drawing.py")
     again = render_charts(specs, out, cache)
     assert (again.rendered, again.removed) == (len(specs), len(specs))
 

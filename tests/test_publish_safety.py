@@ -25,7 +25,7 @@ from tests.conftest import REPO, materialise
 
 AS_OF = "2026-05-15"
 CHART = "kpi-email-resolution-time"
-MANIFEST = ".csi-charts"  # csitools.drawing.MANIFEST
+MANIFEST = ".csi-charts"  # csitools.chartfiles.MANIFEST
 
 
 @pytest.fixture
@@ -260,7 +260,7 @@ def test_charts_overwrite_csitools_charts_listed_or_not(repo: Path, fmt: str) ->
 
 
 def test_a_chart_is_recognised_by_what_render_chart_writes(repo: Path, tmp_path: Path) -> None:
-    from csitools.drawing import looks_like_a_chart
+    from csitools.chartfiles import looks_like_a_chart
 
     day = date.fromisoformat(AS_OF)
     result = validate_repository(repo, day)

@@ -264,8 +264,8 @@ def charts(as_of: datetime | None, out_dir: Path, png: bool, jobs: int | None) -
       csi charts
       csi charts --out public/charts --png --as-of 2026-10-31
     """
+    from csitools.chartfiles import ForeignFiles, render_charts
     from csitools.charts import chart_specs
-    from csitools.drawing import ForeignFiles, render_charts
 
     root = one_root()
     blocker = in_the_way(out_dir)
