@@ -383,7 +383,21 @@ def _fit(rows: list[tuple[int, list[str]]]) -> tuple[bool, int, int, int]:
 def read_csv(text: str) -> tuple[list[tuple[int, list[str]]], str]:
     """Rows with the line each starts on (a quoted cell may span lines), and the
     separator they fit best. Raises UnterminatedQuote for a quote never closed."""
-    parsed = {separator: _parse(text, separator) for separator in SEPARATORS}
+    # A quote the wrong separator opens can run to the end of the file: let a cell be as
+    # long as the file, so that reading reaches the end and the fit decides.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    parsed, failures = {}, []
+    try:
+        for separator in SEPARATORS:
+            try:
+                parsed[separator] = _parse(text, separator)
+            except csv.Error as exc:  # this separator does not read it; another may
+                failures.append(exc)
+    finally:
+        csv.field_size_limit(limit)
+    if not parsed:
+        raise failures[0]
     separator = max(parsed, key=lambda sep: _fit(parsed[sep][0]))
     rows, open_quote = parsed[separator]
     if open_quote is not None:

@@ -534,6 +534,24 @@ def test_import_names_a_stray_separator_and_an_unterminated_quote(
     assert names(repo) == BASE_NAMES
 
 
+def test_import_of_a_large_file_reads_past_a_quote_another_separator_opens(repo: Path) -> None:
+    """Read with ',', the ', "' of row 1 opens a quote that runs to the end of this 140 KB
+    file, past csv's 128 KB cell limit: the ';' reading still wins, and a real
+    unterminated quote in a large file is named with its line."""
+    rows = ["Description;Raised by;Date raised", 'Replace screens, "27 inch ones;alice;2026-01-05']
+    rows += [f"Row {i} text;bob;2026-01-06" for i in range(5000)]
+    (repo / "big.csv").write_text("\n".join(rows) + "\n")
+    result = csi("import", "big.csv", "--dry-run")
+    assert result.exit_code == 0, result.output[-500:]
+    assert "would import 5001 rows as CSI-0003 to CSI-5003" in result.output
+    assert 'title: Replace screens, "27 inch ones' in result.output
+    text = "Description,Raised by,Date raised\n" + 'Open,alice,"2026-01-05\n' + "x,y,z\n" * 40000
+    (repo / "open.csv").write_text(text)
+    result = csi("import", "open.csv")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith("open.csv:2: $: unterminated quote starting")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
