@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from csitools.checks import check_register
-from csitools.load import load_repository
+from csitools.load import YAML_SUFFIXES, load_repository
 from csitools.metrics import Series, load_series
 from csitools.model import Register, build_register
 from csitools.problems import Problem
@@ -67,14 +67,16 @@ _last: tuple[tuple[object, ...], Validation] | None = None
 def _fingerprint(root: Path, as_of: date) -> tuple[object, ...]:
     """What a validation depends on: every register file's and data file's path, size
     and modification time (stat only, no reading)."""
-    entries: list[tuple[str, int, int]] = []
+    entries: list[tuple[str, int, int, int]] = []
     for folder in ("register", "kpis", "site_config"):
         base = root / folder
         if base.is_dir():
             for path in sorted(base.rglob("*")):
-                if path.suffix in (".yaml", ".yml", ".csv") and path.is_file():
-                    st = path.stat()
-                    entries.append((str(path), st.st_size, st.st_mtime_ns))
+                # Whatever the loader takes (any case of suffix, a folder or a link in a
+                # file's place): lstat, so a dangling link counts too.
+                if path.suffix.lower() in (*YAML_SUFFIXES, ".csv"):
+                    st = path.lstat()
+                    entries.append((str(path), st.st_mode, st.st_size, st.st_mtime_ns))
     return (str(root.resolve()), as_of, tuple(entries))
 
 

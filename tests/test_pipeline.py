@@ -32,3 +32,13 @@ def test_an_edited_file_is_validated_again(register_dir: Callable[..., Path]) ->
     csv = root / "kpis" / "data" / "email-satisfaction.csv"
     csv.write_text(csv.read_text() + "2026-05,4.1\n")
     assert validate_repository_once(root, AS_OF) is not second
+
+
+def test_a_new_upper_case_yaml_file_is_seen(register_dir: Callable[..., Path]) -> None:
+    """The loader reads CSI-*.YAML too (and reports its name), so the reuse must notice it."""
+    root = register_dir()
+    first = validate_repository_once(root, AS_OF)
+    (root / "register" / "CSI-0003-shouting.YAML").write_text("id: CSI-0003\n")
+    second = validate_repository_once(root, AS_OF)
+    assert second is not first
+    assert any(p.path == "register/CSI-0003-shouting.YAML" for p in second.problems)
