@@ -1,12 +1,13 @@
-"""Where a site may be built: MkDocs empties the site folder before every build, so a
-site folder that is, holds or lies inside the register's own folders (or the
-repository, or csitools itself) would lose what the user wrote. ``csi build`` and the
-MkDocs plugin both refuse such a folder before MkDocs touches it."""
+"""Where csi may write: MkDocs empties the site folder before every build, so a site
+folder that is, holds or lies inside the register's own folders (or the repository, or
+csitools itself) would lose what the user wrote. ``csi build`` and the MkDocs plugin
+both refuse such a folder before MkDocs touches it; ``csi export`` and ``csi charts``
+never write into the register's own folders."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,13 @@ KEPT = {
 SITE_MARKERS = ("sitemap.xml", "sitemap.xml.gz")
 """What MkDocs writes into every site it builds (the sitemap comes with MkDocs, not with
 a theme): a folder holding both is an earlier build, which it is safe to empty."""
+
+
+def kept_folder_of(path: Path, root: Path, names: Iterable[str] = tuple(KEPT)) -> str | None:
+    """The register folder (one of ``names``, KEPT's by default) that ``path`` is or lies
+    in, after resolving links and ``..``; None when it is outside them all."""
+    resolved = path.resolve()
+    return next((n for n in names if resolved.is_relative_to((root / n).resolve())), None)
 
 
 def kept_folders(root: Path, config: Any = None) -> list[tuple[Path, str]]:

@@ -17,6 +17,7 @@ from csitools.export import export_csv, export_json
 from csitools.pipeline import validate_repository
 from csitools.references import reference_pages
 from csitools.scaffold import file_kind, in_the_way, replace_file
+from csitools.sitedir import KEPT, kept_folder_of
 
 
 @click.command()
@@ -67,10 +68,6 @@ def export(fmt: str, as_of: datetime | None, out: Path | None) -> None:
     click.echo(f"wrote {n} improvement{'s' if n != 1 else ''} to {out}", err=True)
 
 
-PROTECTED = ("register", "kpis", "site_config", ".git", ".cache")
-"""The repository's own folders: csi export never writes into them."""
-
-
 def _check_out(root: Path, out: Path) -> None:
     """Refuse an --out that is not a regular file or a new one (a link, a device), or
     that lies in the register's own folders: the export replaces it whole."""
@@ -85,13 +82,11 @@ def _check_out(root: Path, out: Path) -> None:
             f"{out} is {kind}, not a regular file; give a file's path, "
             "or leave out --out to write to standard output"
         )
-    resolved = out.resolve()
-    for name in PROTECTED:
-        if problem is None and resolved.is_relative_to((root / name).resolve()):
-            problem = (
-                f"{out} is inside {name}/, which holds the register's own files; "
-                f"write the export outside {', '.join(f'{n}/' for n in PROTECTED)}"
-            )
+    elif (name := kept_folder_of(out, root)) is not None:
+        problem = (
+            f"{out} is inside {name}/, which holds the register's own files; "
+            f"write the export outside {', '.join(f'{n}/' for n in KEPT)}"
+        )
     if problem:
         raise click.BadParameter(problem, param_hint="'--out'")
 

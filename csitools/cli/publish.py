@@ -17,7 +17,7 @@ from csitools.cli.common import AS_OF, display, one_root, warn_problems
 from csitools.pipeline import validate_repository, validate_repository_once
 from csitools.report import report_text
 from csitools.scaffold import file_kind, in_the_way
-from csitools.sitedir import kept_folders, unsafe_site_dir
+from csitools.sitedir import kept_folder_of, kept_folders, unsafe_site_dir
 
 
 def _mkdocs_config(root: Path, strict: bool, **overrides: object):  # type: ignore[no-untyped-def]
@@ -274,13 +274,13 @@ def charts(as_of: datetime | None, out_dir: Path, png: bool, jobs: int | None) -
             f"{_shown(blocker)} is {file_kind(blocker)}, not a folder; choose another folder",
             param_hint="'--out'",
         )
-    for name in ("register", "kpis", ".git"):  # site_config/docs/charts is fine: pages use it
-        if out_dir.resolve().is_relative_to((root / name).resolve()):
-            raise click.BadParameter(
-                f"{_shown(out_dir)} is inside {name}/, which holds the register's own files; "
-                "choose a folder of its own, such as charts",
-                param_hint="'--out'",
-            )
+    # site_config/docs/charts is fine (hand-written pages may show them), the rest is not.
+    if (name := kept_folder_of(out_dir, root, ("register", "kpis", ".git"))) is not None:
+        raise click.BadParameter(
+            f"{_shown(out_dir)} is inside {name}/, which holds the register's own files; "
+            "choose a folder of its own, such as charts",
+            param_hint="'--out'",
+        )
     day = as_of.date() if as_of else date.today()
     validation = validate_repository(root, day)
     warn_problems(validation)
