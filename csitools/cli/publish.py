@@ -46,6 +46,15 @@ def _os_error(exc: OSError) -> str:
     return str(exc)
 
 
+def _require_clean(root: Path, day: date, then: str) -> None:
+    """Stop with every problem listed unless the register validates; the plugin then
+    reuses this validation (``validate_repository_once``)."""
+    validation = validate_repository_once(root, day)
+    if validation.problems:
+        click.echo(report_text(len(validation.files), list(validation.problems)), nl=False)
+        raise click.ClickException(f"the register has problems; fix them, then {then} again")
+
+
 def _refuse_site_dir(
     site: Path, root: Path, kept: list[tuple[Path, str]], force: bool, from_option: bool
 ) -> None:
@@ -109,10 +118,7 @@ def build(as_of: datetime | None, strict: bool, site_dir: Path | None, force: bo
     if site_dir:  # before any work, and before MkDocs' own less clear check of its config
         _refuse_site_dir(site_dir, root, kept_folders(root), force, from_option=True)
     day = as_of.date() if as_of else date.today()
-    validation = validate_repository_once(root, day)
-    if validation.problems:
-        click.echo(report_text(len(validation.files), list(validation.problems)), nl=False)
-        raise click.ClickException("the register has problems; fix them, then build again")
+    _require_clean(root, day, "build")
     os.environ["CSI_AS_OF"] = day.isoformat()
     overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
     config = _mkdocs_config(root, strict, **overrides)
@@ -218,10 +224,7 @@ def serve(as_of: datetime | None, dev_addr: str) -> None:
     root = one_root()
     _listen_check(dev_addr)
     day = as_of.date() if as_of else date.today()
-    validation = validate_repository_once(root, day)
-    if validation.problems:  # say why, rather than MkDocs' bare "Aborted with a BuildError!"
-        click.echo(report_text(len(validation.files), list(validation.problems)), nl=False)
-        raise click.ClickException("the register has problems; fix them, then serve again")
+    _require_clean(root, day, "serve")  # why, rather than MkDocs' "Aborted with a BuildError!"
     if as_of:
         os.environ["CSI_AS_OF"] = day.isoformat()
     os.chdir(root)
