@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 from datetime import date
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from csitools import __version__
+from csitools import site as site_pages
 from csitools.chartfiles import ForeignFiles, render_charts, write_atomic
 from csitools.charts import chart_specs
 from csitools.gitrepo import HistoryUnavailable
@@ -47,6 +48,15 @@ def _toc_token(item: AnchorLink) -> dict[str, Any]:
         "children": [_toc_token(child) for child in item.children],
     }
 
+
+CODE_KEY = hashlib.sha256(
+    Path(__file__).read_bytes()
+    + Path(site_pages.__file__).read_bytes()
+    + "|".join(metadata.version(d) for d in ("markdown", "pymdown-extensions")).encode()
+).hexdigest()
+"""What converts a generated page besides its Markdown: this module and ``site`` (which
+disarms links in the HTML), and the Markdown packages. A page cached by another version
+of them is converted again."""
 
 ASSETS = ("assets/csi/csi.css", "assets/csi/csi.js")
 WATCHED = ("register", "kpis", "site_config")
@@ -97,8 +107,8 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         # MkDocs empties the site folder before it builds: never one holding the register.
         kept = kept_folders(self.root, config)
         site, shown = Path(config.site_dir), lambda path: os.path.relpath(path, self.root)
-        # No --force here: a folder of other files is refused too (csi build --force
-        # is the way to build over one on purpose).
+        # A folder of other files is refused too, unless force_site_dir is set (csi build
+        # --force sets it, having asked the same question first).
         force = self.config.force_site_dir
         unsafe = unsafe_site_dir(site, self.root, kept, force=force, shown_as=shown)
         if unsafe is not None:
@@ -157,6 +167,7 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         self._site_key = json.dumps(
             [
                 __version__,
+                CODE_KEY,
                 mkdocs_version,
                 sorted(f.src_uri for f in files),
                 config["markdown_extensions"],

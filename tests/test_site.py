@@ -352,6 +352,21 @@ def test_page_cache_reuses_unchanged_pages_and_redoes_changed_ones(
     assert len(list(pages.glob("*.json"))) == len(entries)
 
 
+def test_a_change_to_the_code_that_converts_pages_converts_them_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csitools import plugin
+
+    root = make_site_repo(tmp_path / "repo")
+    build(root, monkeypatch)
+    for entry in (root / ".cache" / "csi" / "pages").glob("*.json"):
+        text_ = entry.read_text(encoding="utf-8").replace('"html": "', '"html": "CACHED-PAGE ', 1)
+        entry.write_text(text_, encoding="utf-8")
+    monkeypatch.setattr(plugin, "CODE_KEY", "another version of site.py")
+    build(root, monkeypatch)
+    assert not any("CACHED-PAGE" in p.read_text("utf-8") for p in (root / "site").rglob("*.html"))
+
+
 PAYLOADS = {
     "title": 'Evil <script>alert("t")</script> title',
     "summary": (
