@@ -31,6 +31,7 @@ from csitools.status import (
     RegisterStatus,
     TargetStatus,
     Tension,
+    baseline_origin,
 )
 
 ATTENTION = ("regressed", "missed", "at-risk", "stale")
@@ -166,12 +167,8 @@ def with_unit(value: float | None, kpi: Kpi | None) -> str:
 
 
 def baseline_from(source: str) -> str:
-    """Where a cycle's baseline came from, in words (``TargetStatus.baseline_from``)."""
-    if source == "kpi":
-        return "the KPI's agreed baseline"
-    if source == "entry":
-        return "stated in the entry"
-    return f"from {cell(source)}" if source.startswith("cycle ") else cell(source)
+    """Where a cycle's baseline came from, in words, escaped for a table cell."""
+    return cell(baseline_origin(source))
 
 
 def forecast_date(forecast: str | None) -> date | None:

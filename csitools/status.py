@@ -360,7 +360,13 @@ def _outcome_problem(
     )
 
 
-_BASELINE_ORIGIN = {"entry": "stated in the target", "kpi": "the KPI's agreed baseline"}
+def baseline_origin(source: str) -> str:
+    """Where a cycle's baseline came from, in words (``TargetStatus.baseline_from``)."""
+    if source == "kpi":
+        return "the KPI's agreed baseline"
+    if source == "entry":
+        return "stated in the entry"
+    return f"from {source}"  # "cycle N": its measured result
 
 
 def _backwards_targets(
@@ -375,7 +381,6 @@ def _backwards_targets(
         if kpi is None or b is None or better(kpi, target.value, b) > 0:
             continue
         where = ("cycles", cycle.number - 1, "targets", t, "value")
-        origin = _BASELINE_ORIGIN.get(b_from, f"measured when {b_from} closed")
         word = "lower" if kpi.direction == "decrease" else "higher"
         problems.append(
             Problem(
@@ -383,8 +388,8 @@ def _backwards_targets(
                 imp.doc.line(where) if imp.doc else 0,
                 json_path(where),
                 f"target {target.value:g} is not better than the cycle's baseline {b:g} "
-                f"({origin}); {kpi.name!r} improves as it gets {word}, so set a {word} "
-                "target, or state the target's own baseline",
+                f"({baseline_origin(b_from)}); {kpi.name!r} improves as it gets {word}, so "
+                f"set a {word} target, or state the target's own baseline",
             )
         )
     return problems
