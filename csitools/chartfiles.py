@@ -154,7 +154,7 @@ def render_charts(
         if entry.name not in keep:
             entry.unlink(missing_ok=True)
             removed += 1
-    pruned = _prune(manifest, earlier | current, current)
+    pruned = _prune(manifest, earlier | current, current, fmt)
     return RenderReport(tuple(written), len(todo), len(keyed) - len(todo), removed, pruned)
 
 
@@ -235,11 +235,10 @@ def _png_text_keys(data: bytes) -> list[str]:
     return keys
 
 
-def _prune(manifest: Path, earlier: set[str], current: set[str]) -> int:
+def _prune(manifest: Path, earlier: set[str], current: set[str], fmt: str) -> int:
     """Remove the charts listed in ``earlier`` but not in ``current``; list ``current``."""
     out_dir = manifest.parent
     pruned = 0
-    fmt = manifest.name.rpartition("-")[2]
     for name in sorted(earlier - current):
         # Only plain names of charts in out_dir, never a path that leads elsewhere, and
         # only a file that still is a chart (the manifest is a file anyone can edit).
