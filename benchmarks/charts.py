@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -30,25 +31,12 @@ from csitools.chartfiles import render_charts
 from csitools.charts import ChartSpec, chart_specs
 from csitools.pipeline import validate_repository
 
+sys.path.insert(0, str(Path(__file__).parent))
+from registergen import kpi_yaml
+
 BASE = Path(__file__).resolve().parent.parent / "tests" / "cases" / "base"
 AS_OF = date(2026, 5, 15)
 MONTHS = [f"{2024 + (m - 1) // 12}-{(m - 1) % 12 + 1:02d}" for m in range(6, 30)]  # 24
-
-KPI = """\
-id: kpi-{k}
-name: Generated KPI {k}
-unit: hours
-direction: decrease
-type: process
-indicator: lagging
-perspective: internal
-owner: dave
-review_cadence: monthly
-action_threshold: {threshold}
-baseline: {{value: {baseline}, period: 2024-12}}
-source:
-  csv: kpis/data/kpi-{k}.csv
-"""
 
 ENTRY = """\
 id: CSI-{n:04d}
@@ -86,7 +74,7 @@ def make_register(root: Path, kpis: int, entries: int) -> None:
     for k in range(kpis):
         base = 20 + k % 7
         (root / "kpis" / f"kpi-{k}.yaml").write_text(
-            KPI.format(k=k, threshold=base + 6, baseline=base)
+            kpi_yaml(k, "dave", baseline=base, period="2024-12", threshold=base + 6)
         )
         rows = [f"{m},{base - i * 0.4 + (i * 7 + k) % 5 * 0.3:.1f}" for i, m in enumerate(MONTHS)]
         (root / "kpis" / "data" / f"kpi-{k}.csv").write_text("period,value\n" + "\n".join(rows))

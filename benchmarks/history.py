@@ -24,6 +24,9 @@ from pathlib import Path
 
 from csitools.history import History, changelog, load_history
 
+sys.path.insert(0, str(Path(__file__).parent))
+from registergen import kpi_yaml
+
 STATUSES = ["proposed"] * 2 + ["approved"] * 2 + ["in-progress"] * 12 + ["measuring"] * 2
 STATUSES += ["completed"] * 100
 
@@ -61,21 +64,6 @@ cycles:
       - {{kpi: kpi-{kpi}, value: {target}, by: 2026-06-30}}
     plan: [Write knowledge articles, Train the agents]
     actions_taken:{actions}
-"""
-
-KPI = """\
-id: kpi-{k}
-name: Generated KPI {k}
-unit: hours
-direction: decrease
-type: process
-indicator: lagging
-perspective: internal
-owner: person-{k}
-review_cadence: monthly
-baseline: {{value: 20, period: 2025-01}}
-source:
-  csv: kpis/data/kpi-{k}.csv
 """
 
 
@@ -121,7 +109,7 @@ def stream(entries: int, commits: int, kpis: int = 200) -> bytes:
     people = "people:\n" + "".join(f"  - {{id: person-{i}, name: P {i}}}\n" for i in range(60))
     out.extend(b"M 100644 inline register/people.yaml\n" + _data(people))
     for k in range(kpis):
-        out.extend(b"M 100644 inline kpis/kpi-%d.yaml\n" % k + _data(KPI.format(k=k)))
+        out.extend(b"M 100644 inline kpis/kpi-%d.yaml\n" % k + _data(kpi_yaml(k, f"person-{k}")))
     for n in range(1, entries + 1):
         out.extend(f"M 100644 inline {entry_path(n, 0, commits)}\n".encode() + _data(entry(n, 0)))
     for revision in range(1, commits):

@@ -54,7 +54,12 @@ cycles:
     outcome: null
 """
 
-KPI = """\
+
+def kpi_yaml(
+    k: int, owner: str, baseline: float = 20, period: str = "2025-01", threshold: float = 40
+) -> str:
+    """A generated KPI file: mean resolution hours, its data in kpis/data/kpi-<k>.csv."""
+    return f"""\
 id: kpi-{k}
 name: Generated KPI {k}
 unit: hours
@@ -63,13 +68,14 @@ type: process
 indicator: lagging
 perspective: internal
 csf: Resolve incidents quickly
-owner: person-{owner}
+owner: {owner}
 review_cadence: monthly
-action_threshold: 40
-baseline: {{value: 20, period: 2025-01}}
+action_threshold: {threshold:g}
+baseline: {{value: {baseline:g}, period: {period}}}
 source:
   csv: kpis/data/kpi-{k}.csv
 """
+
 
 SOURCES = ["incident-trend", "problem-record", "customer-feedback", "sla-breach", "audit-finding"]
 
@@ -89,7 +95,7 @@ def generate(root: Path, entries: int, people: int = 60, kpis: int = 40) -> None
     lines.append("  - {id: cab, name: Change Advisory Board, members: [person-1]}")
     (root / "register" / "people.yaml").write_text("\n".join(lines) + "\n")
     for k in range(kpis):
-        (root / "kpis" / f"kpi-{k}.yaml").write_text(KPI.format(k=k, owner=k % people))
+        (root / "kpis" / f"kpi-{k}.yaml").write_text(kpi_yaml(k, f"person-{k % people}"))
         rows = ["period,value"] + [
             f"{2025 + m // 12}-{m % 12 + 1:02d},{20 - m * 0.3 + rng.random():.2f}"
             for m in range(22)
