@@ -26,10 +26,10 @@ from pathlib import Path
 
 import yaml
 
-from csitools.chartfiles import render_charts
-from csitools.charts import chart_specs
-from csitools.pipeline import validate_repository
-from csitools.site import Chart, build_pages
+from csitools.publish.charts.files import render_charts
+from csitools.publish.charts.specs import chart_specs
+from csitools.publish.pages import Chart, build_pages
+from csitools.validation import validate_repository
 
 sys.path.insert(0, str(Path(__file__).parent))
 from registergen import generate

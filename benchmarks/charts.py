@@ -26,10 +26,11 @@ from pathlib import Path
 import matplotlib
 from matplotlib.figure import Figure
 
-from csitools import chartfiles, drawing
-from csitools.chartfiles import render_charts
-from csitools.charts import ChartSpec, chart_specs
-from csitools.pipeline import validate_repository
+from csitools.publish.charts import drawing
+from csitools.publish.charts import files as chartfiles
+from csitools.publish.charts.files import render_charts
+from csitools.publish.charts.specs import ChartSpec, chart_specs
+from csitools.validation import validate_repository
 
 sys.path.insert(0, str(Path(__file__).parent))
 from registergen import kpi_yaml

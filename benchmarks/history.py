@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from csitools.history import History, changelog, load_history
+from csitools.history.revisions import History, changelog, load_history
 
 sys.path.insert(0, str(Path(__file__).parent))
 from registergen import kpi_yaml

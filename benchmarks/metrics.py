@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from csitools.metrics import load_series
+from csitools.measure.series import load_series
 
 # The header of /work/shared/data/servicenow-incident-event-log.csv.
 HEADER_LINE = (

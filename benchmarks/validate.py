@@ -22,12 +22,12 @@ from pathlib import Path
 
 import yaml
 
-from csitools.pipeline import validate_repository
+from csitools.validation import validate_repository
 
 sys.path.insert(0, str(Path(__file__).parent))
 from registergen import generate
 
-from csitools.schema import load_schema
+from csitools.register.schema import load_schema
 
 
 def best(fn, repeat: int = 3) -> float:

@@ -1,7 +1,7 @@
 """Problems found in the register: one record per problem, whatever found it.
 
 Loaders, checks and metrics all return ``Problem`` values instead of raising, so a
-run collects every problem of every file; reporters (``csitools.report``) are the
+run collects every problem of every file; reporters (``csitools.reporting``) are the
 only code that prints them.
 """
 

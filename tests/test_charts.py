@@ -17,9 +17,11 @@ import matplotlib
 import pytest
 from matplotlib.text import Annotation
 
-from csitools import chartfiles, drawing
-from csitools.chartfiles import render_charts
-from csitools.charts import (
+from csitools.publish.charts import drawing
+from csitools.publish.charts import files as chartfiles
+from csitools.publish.charts.drawing import render_chart
+from csitools.publish.charts.files import render_charts
+from csitools.publish.charts.specs import (
     LABELLED,
     ChartSpec,
     Line,
@@ -29,8 +31,7 @@ from csitools.charts import (
     chart_specs,
     kpi_spec,
 )
-from csitools.drawing import render_chart
-from csitools.pipeline import validate_repository
+from csitools.validation import validate_repository
 from tests.conftest import REPO
 
 AS_OF = date(2026, 5, 15)

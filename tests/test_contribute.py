@@ -20,9 +20,9 @@ from click.testing import CliRunner, Result
 
 from csitools import __version__
 from csitools.cli import contribute
-from csitools.pipeline import validate_repository
-from csitools.scaffold import Conflict, write_entries, write_new
-from csitools.transfer import first_sentence, header_key, parse_date
+from csitools.contribute.importer import first_sentence, header_key, parse_date
+from csitools.contribute.scaffold import Conflict, write_entries, write_new
+from csitools.validation import validate_repository
 from tests.conftest import BASE, REPO
 from tests.test_references import full_group
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from csitools.changes import (
+from csitools.cli.history import diff, diff_markdown
+from csitools.history.changes import (
     TRACKED,
     Change,
     Comparison,
@@ -27,17 +28,16 @@ from csitools.changes import (
     field_changes,
     read_tracked,
 )
-from csitools.cli.history import diff, diff_markdown
-from csitools.gitrepo import SHALLOW, HistoryUnavailable
-from csitools.history import (
+from csitools.history.git import SHALLOW, HistoryUnavailable
+from csitools.history.revisions import (
     History,
     StatusStep,
     changelog,
     load_history,
     status_timeline,
 )
-from csitools.load import FAILED, parse_yaml
 from csitools.problems import Problem
+from csitools.register.load import FAILED, parse_yaml
 from tests.conftest import CASES, REPO, materialise
 
 PEOPLE = {

@@ -1,4 +1,4 @@
-"""csitools.metrics: KPI data CSVs -> per-period series, told as the users' stories.
+"""csitools.measure.series: KPI data CSVs -> per-period series, told as the users' stories.
 
 Expected values are worked out by hand in the comments (or, for the real ServiceNow
 excerpt, independently with the csv module and datetime.strptime)."""
@@ -15,8 +15,8 @@ from typing import Any
 import pyarrow.csv
 import pytest
 
-from csitools import csvdata
-from csitools.metrics import Point, Series, latest_complete, load_series, period_bounds
+from csitools.measure import csvdata
+from csitools.measure.series import Point, Series, latest_complete, load_series, period_bounds
 from csitools.problems import Problem
 
 REAL_DATA = Path("/work/shared/data/servicenow-incident-event-log.csv")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from csitools.pipeline import validate_repository_once
+from csitools.validation import validate_repository_once
 
 AS_OF = date(2026, 5, 15)
 

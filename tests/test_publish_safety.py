@@ -17,15 +17,15 @@ from click.testing import CliRunner, Result
 from matplotlib.figure import Figure
 
 import csitools
-from csitools.charts import chart_specs
 from csitools.cli import main
-from csitools.drawing import render_chart
-from csitools.pipeline import validate_repository
+from csitools.publish.charts.drawing import render_chart
+from csitools.publish.charts.specs import chart_specs
+from csitools.validation import validate_repository
 from tests.conftest import REPO, materialise
 
 AS_OF = "2026-05-15"
 CHART = "kpi-email-resolution-time"
-MANIFEST = ".csi-charts"  # csitools.chartfiles.MANIFEST
+MANIFEST = ".csi-charts"  # csitools.publish.charts.files.MANIFEST
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_build_refuses_the_csitools_package_and_a_folder_that_holds_it(repo: Pat
         output = clean_exit(csi("build", "--site-dir", str(folder)), 2)
         assert "Invalid value for '--site-dir'" in output
         assert named in output
-    from csitools.sitedir import kept_folders, unsafe_site_dir
+    from csitools.publish.sitefolder import kept_folders, unsafe_site_dir
 
     kept = kept_folders(repo)
     assert unsafe_site_dir(package / "sub", repo, kept, force=True) is not None
@@ -260,7 +260,7 @@ def test_charts_overwrite_csitools_charts_listed_or_not(repo: Path, fmt: str) ->
 
 
 def test_a_chart_is_recognised_by_what_render_chart_writes(repo: Path, tmp_path: Path) -> None:
-    from csitools.chartfiles import looks_like_a_chart
+    from csitools.publish.charts.files import looks_like_a_chart
 
     day = date.fromisoformat(AS_OF)
     result = validate_repository(repo, day)

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from csitools.cli import main
 from csitools.cli.contribute import COMMANDS
-from csitools.references import (
+from csitools.publish.references import (
     CLI_PAGE,
     FIELDS_PAGE,
     missing_help,
@@ -24,7 +24,7 @@ from csitools.references import (
     render_cli_reference,
     render_field_reference,
 )
-from csitools.schema import load_schema
+from csitools.register.schema import load_schema
 from tests.conftest import BASE, REPO
 
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from csitools.cli import main
-from csitools.pipeline import validate_repository
+from csitools.validation import validate_repository
 from tests.conftest import REPO
 
 AS_OF = date(2026, 11, 23)

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from csitools.cli import main
-from csitools.site import cell, disarm_links, safe_md
+from csitools.publish.pages import cell, disarm_links, safe_md
 from tests.conftest import GOLDEN, REPO, materialise
 
 AS_OF = "2026-05-15"
@@ -204,8 +204,8 @@ def test_glossary_defines_terms_and_states_the_health_rules(built: Path) -> None
 def test_reason_says_when_the_forecast_comes_after_the_due_date() -> None:
     from datetime import date
 
-    from csitools.site import forecast_note, reason
-    from csitools.status import TargetStatus
+    from csitools.measure.status import TargetStatus
+    from csitools.publish.pages import forecast_note, reason
 
     t = TargetStatus(
         kpi="k", cycle=1, baseline=10, baseline_from="kpi", target=20, due=date(2026, 12, 31),
@@ -293,8 +293,8 @@ def test_improvement_markdown_matches_golden(tmp_path: Path) -> None:
     """The generated Markdown of one improvement page, reviewed when it changes."""
     from datetime import date
 
-    from csitools.pipeline import validate_repository
-    from csitools.site import Chart, build_pages
+    from csitools.publish.pages import Chart, build_pages
+    from csitools.validation import validate_repository
 
     root = materialise(None, tmp_path / "repo")
     v = validate_repository(root, date.fromisoformat(AS_OF))
@@ -355,7 +355,7 @@ def test_page_cache_reuses_unchanged_pages_and_redoes_changed_ones(
 def test_a_change_to_the_code_that_converts_pages_converts_them_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from csitools import plugin
+    from csitools.publish import plugin
 
     root = make_site_repo(tmp_path / "repo")
     build(root, monkeypatch)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from csitools.metrics import Point, period_bounds
-from csitools.pipeline import validate_repository
-from csitools.status import Tension, forecast, progress
+from csitools.measure.series import Point, period_bounds
+from csitools.measure.status import Tension, forecast, progress
+from csitools.validation import validate_repository
 
 AS_OF = date(2026, 5, 15)
 

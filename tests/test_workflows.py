@@ -14,7 +14,7 @@ import yaml
 
 from csitools import __version__
 from csitools.cli.contribute import new
-from csitools.scaffold import enum, init_files
+from csitools.contribute.scaffold import enum, init_files
 from tests.conftest import REPO
 from tests.test_references import full_group
 

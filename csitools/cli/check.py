@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from csitools.cli.common import AS_OF, display, one_root, warn_problems
-from csitools.pipeline import find_root, validate_repository
 from csitools.problems import Problem
-from csitools.report import REPORTERS, status_csv, status_json, status_table
+from csitools.reporting import REPORTERS, status_csv, status_json, status_table
+from csitools.validation import find_root, validate_repository
 
 
 def _targets(paths: tuple[Path, ...]) -> dict[Path, set[str] | None]:

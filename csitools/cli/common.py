@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from csitools.model import EARLIEST, LATEST
-from csitools.pipeline import Validation, find_root
+from csitools.register.model import EARLIEST, LATEST
+from csitools.validation import Validation, find_root
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

@@ -17,10 +17,8 @@ from typing import Any
 import click
 
 from csitools.cli.common import display, one_root, root_group
-from csitools.load import load_repository
-from csitools.model import Register, build_register
-from csitools.references import reference_pages
-from csitools.scaffold import (
+from csitools.contribute.importer import FIELDS, plan_import
+from csitools.contribute.scaffold import (
     BadTarget,
     Conflict,
     NotEmpty,
@@ -35,7 +33,9 @@ from csitools.scaffold import (
     schema_ref,
     write_entries,
 )
-from csitools.transfer import FIELDS, plan_import
+from csitools.publish.references import reference_pages
+from csitools.register.load import load_repository
+from csitools.register.model import Register, build_register
 
 SCORES = ("impact", "urgency", "effort", "risk")
 SCORE_HELP = {

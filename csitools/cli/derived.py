@@ -13,11 +13,11 @@ from pathlib import Path
 import click
 
 from csitools.cli.common import AS_OF, display, one_root, root_group, warn_problems
-from csitools.export import export_csv, export_json
-from csitools.pipeline import validate_repository
-from csitools.references import reference_pages
-from csitools.scaffold import file_kind, in_the_way, replace_file
-from csitools.sitedir import KEPT, kept_folder_of
+from csitools.contribute.export import export_csv, export_json
+from csitools.contribute.scaffold import file_kind, in_the_way, replace_file
+from csitools.publish.references import reference_pages
+from csitools.publish.sitefolder import KEPT, kept_folder_of
+from csitools.validation import validate_repository
 
 
 @click.command()

@@ -15,9 +15,16 @@ from typing import Any
 
 import click
 
-from csitools.changes import Change, Comparison, FileDiff, compare_trees, read_worktree, show
 from csitools.cli.common import AS_OF, one_root
-from csitools.gitrepo import (
+from csitools.history.changes import (
+    Change,
+    Comparison,
+    FileDiff,
+    compare_trees,
+    read_worktree,
+    show,
+)
+from csitools.history.git import (
     GitError,
     HistoryUnavailable,
     export_tree,
@@ -27,8 +34,8 @@ from csitools.gitrepo import (
     read_tree,
     resolve_commit,
 )
-from csitools.history import History, approved_ids, load_history
-from csitools.pipeline import validate_repository
+from csitools.history.revisions import History, approved_ids, load_history
+from csitools.validation import validate_repository
 
 
 def compare_revisions(

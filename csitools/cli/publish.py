@@ -14,10 +14,10 @@ from pathlib import Path
 import click
 
 from csitools.cli.common import AS_OF, display, one_root, warn_problems
-from csitools.pipeline import validate_repository, validate_repository_once
-from csitools.report import report_text
-from csitools.scaffold import file_kind, in_the_way
-from csitools.sitedir import kept_folder_of, kept_folders, unsafe_site_dir
+from csitools.contribute.scaffold import file_kind, in_the_way
+from csitools.publish.sitefolder import kept_folder_of, kept_folders, unsafe_site_dir
+from csitools.reporting import report_text
+from csitools.validation import validate_repository, validate_repository_once
 
 
 def _mkdocs_config(root: Path, strict: bool, **overrides: object):  # type: ignore[no-untyped-def]
@@ -267,8 +267,8 @@ def charts(as_of: datetime | None, out_dir: Path, png: bool, jobs: int | None) -
       csi charts
       csi charts --out public/charts --png --as-of 2026-10-31
     """
-    from csitools.chartfiles import ForeignFiles, render_charts
-    from csitools.charts import chart_specs
+    from csitools.publish.charts.files import ForeignFiles, render_charts
+    from csitools.publish.charts.specs import chart_specs
 
     root = one_root()
     blocker = in_the_way(out_dir)

@@ -16,8 +16,8 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from csitools.load import FAILED, discover, parse_yaml, relative
 from csitools.problems import Problem
+from csitools.register.load import FAILED, discover, parse_yaml, relative
 
 APPROVED = frozenset({"approved", "in-progress", "measuring", "completed"})
 """Statuses an entry reaches only after approval: from then on its targets are agreed."""

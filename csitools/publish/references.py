@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from csitools.schema import _PATTERN_HINTS, load_schema
+from csitools.register.schema import _PATTERN_HINTS, load_schema
 
 FIELDS_PAGE = "site_config/docs/reference/fields.md"
 CLI_PAGE = "site_config/docs/reference/cli.md"

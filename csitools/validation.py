@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from csitools.checks import check_register
-from csitools.load import YAML_SUFFIXES, load_repository
-from csitools.metrics import Series, load_series
-from csitools.model import Register, build_register
+from csitools.measure.series import Series, load_series
+from csitools.measure.status import RegisterStatus, assess_register
 from csitools.problems import Problem
-from csitools.status import RegisterStatus, assess_register
+from csitools.register.checks import check_register
+from csitools.register.load import YAML_SUFFIXES, load_repository
+from csitools.register.model import Register, build_register
 
 
 @dataclass(frozen=True)

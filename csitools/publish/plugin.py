@@ -26,15 +26,15 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from csitools import __version__
-from csitools import site as site_pages
-from csitools.chartfiles import ForeignFiles, render_charts, write_atomic
-from csitools.charts import chart_specs
-from csitools.gitrepo import HistoryUnavailable
-from csitools.history import load_history
-from csitools.model import EARLIEST, LATEST
-from csitools.pipeline import validate_repository_once
-from csitools.site import Chart, build_pages, disarm_links
-from csitools.sitedir import kept_folders, unsafe_site_dir
+from csitools.history.git import HistoryUnavailable
+from csitools.history.revisions import load_history
+from csitools.publish import pages as site_pages
+from csitools.publish.charts.files import ForeignFiles, render_charts, write_atomic
+from csitools.publish.charts.specs import chart_specs
+from csitools.publish.pages import Chart, build_pages, disarm_links
+from csitools.publish.sitefolder import kept_folders, unsafe_site_dir
+from csitools.register.model import EARLIEST, LATEST
+from csitools.validation import validate_repository_once
 
 log = get_plugin_logger(__name__)
 
@@ -162,7 +162,7 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         for path, source in sorted(self.chart_files.items()):
             files.append(File.generated(config, path, abs_src_path=str(source)))
         for asset in ASSETS:
-            content = resources.files("csitools").joinpath("assets", Path(asset).name)
+            content = resources.files("csitools.publish").joinpath("assets", Path(asset).name)
             files.append(File.generated(config, asset, content=content.read_bytes()))
         self._site_key = json.dumps(
             [

@@ -18,9 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from csitools.model import Register
-from csitools.problems import Problem
-from csitools.scaffold import (
+from csitools.contribute.scaffold import (
     check_entries,
     entry_path,
     enum,
@@ -29,6 +27,8 @@ from csitools.scaffold import (
     schema_ref,
     slugify,
 )
+from csitools.problems import Problem
+from csitools.register.model import Register
 
 # The fields a column can feed. title/description: the entry's title and summary
 # (description alone gives both); kpi, required_by and ref have no field of their own

@@ -2,7 +2,7 @@
 
 ``chart_specs`` is pure (no I/O, no matplotlib): each ``ChartSpec`` names its series,
 lines, spans, targets and forecast, and a digest of all of it, so the drawing step
-(``csitools.drawing``) can skip whatever its cache already holds.
+(``csitools.publish.charts.drawing``) can skip whatever its cache already holds.
 
 One chart per KPI and one per improvement (a panel per targeted KPI), so a
 1,000-entry register makes about 1,200 charts, not one per target.
@@ -18,9 +18,9 @@ from datetime import date, timedelta
 
 import matplotlib
 
-from csitools.metrics import Point, Series
-from csitools.model import Cycle, Improvement, Kpi, Register, Target
-from csitools.status import ImprovementStatus, RegisterStatus, TargetStatus, cycle_baseline
+from csitools.measure.series import Point, Series
+from csitools.measure.status import ImprovementStatus, RegisterStatus, TargetStatus, cycle_baseline
+from csitools.register.model import Cycle, Improvement, Kpi, Register, Target
 
 FORMAT_VERSION = 1
 """Bump whenever the drawing code changes, so cached files drawn the old way are redrawn."""

@@ -18,9 +18,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from csitools import drawing
-from csitools.charts import ChartSpec
-from csitools.drawing import METADATA, render_chart
+from csitools.publish.charts import drawing
+from csitools.publish.charts.drawing import METADATA, render_chart
+from csitools.publish.charts.specs import ChartSpec
 
 SERIAL_BELOW = 8
 """Fewer charts to draw than this: draw them in this process, since starting a pool

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from csitools.changes import TrackedData, is_tracked_path, read_tracked
-from csitools.load import FAILED, parse_yaml
+from csitools.history.changes import TrackedData, is_tracked_path, read_tracked
+from csitools.register.load import FAILED, parse_yaml
 
 SHALLOW = "history needs the full clone: fetch-depth: 0"
 

@@ -2,7 +2,7 @@
 
 Pure: no file is read or written here. The MkDocs plugin hands the pages to MkDocs;
 tests compare them with golden files. Pages come from Jinja2 templates under
-``csitools/templates/csi/``; a register can override any of them by putting a file of
+``csitools/publish/templates/csi/``; a register can override any of them by putting a file of
 the same name under ``site_config/overrides/csi/``.
 
 Everything a contributor wrote reaches the page through ``safe_md`` (Markdown with raw
@@ -22,10 +22,9 @@ from urllib.parse import quote
 
 import jinja2
 
-from csitools.gitrepo import HistoryUnavailable
-from csitools.history import History, changelog, status_timeline
-from csitools.model import LIFECYCLE, Improvement, Kpi, Register
-from csitools.status import (
+from csitools.history.git import HistoryUnavailable
+from csitools.history.revisions import History, changelog, status_timeline
+from csitools.measure.status import (
     HEALTH_ORDER,
     ImprovementStatus,
     RegisterStatus,
@@ -33,6 +32,7 @@ from csitools.status import (
     Tension,
     baseline_origin,
 )
+from csitools.register.model import LIFECYCLE, Improvement, Kpi, Register
 
 ATTENTION = ("regressed", "missed", "at-risk", "stale")
 DUE_SOON_DAYS = 30
@@ -253,7 +253,7 @@ def _environment(overrides: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if overrides is not None and overrides.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(overrides)))
-    loaders.append(jinja2.PackageLoader("csitools", "templates"))
+    loaders.append(jinja2.PackageLoader("csitools.publish", "templates"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=False,  # Markdown, not HTML: every value goes through a filter
@@ -327,7 +327,7 @@ def build_pages(
 ) -> dict[str, str]:
     """Every generated page of the site: ``{docs-relative path: markdown}``.
 
-    ``history`` (from ``csitools.history.load_history``) adds a History section to
+    ``history`` (from ``csitools.history.revisions.load_history``) adds a History section to
     each improvement and the Changelog page; when git history is unavailable they say
     why instead."""
     env = _environment(overrides)

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from csitools.load import Document, LoadResult
+from csitools.register.load import Document, LoadResult
 
 LIFECYCLE = (
     "proposed",

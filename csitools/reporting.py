@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
+from csitools.measure.status import ImprovementStatus, RegisterStatus
 from csitools.problems import Problem
-from csitools.status import ImprovementStatus, RegisterStatus
 
 
 def _summary(files: int, problems: Sequence[Problem]) -> str:

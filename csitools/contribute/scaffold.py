@@ -27,11 +27,11 @@ from typing import Any
 import yaml
 
 from csitools import __version__
-from csitools.checks import check_register
-from csitools.load import FAILED, Document, load_repository, parse_yaml
-from csitools.model import build_register
 from csitools.problems import Problem
-from csitools.schema import load_schema, validate_data
+from csitools.register.checks import check_register
+from csitools.register.load import FAILED, Document, load_repository, parse_yaml
+from csitools.register.model import build_register
+from csitools.register.schema import load_schema, validate_data
 
 SCHEMA_URL = "https://csitools.dev/schemas/{kind}.schema.json"
 """Where the schemas are published (their ``$id``). Used in the ``$schema`` line only
@@ -397,7 +397,7 @@ def _template_files() -> dict[str, str]:
             elif not name.endswith((".pyc", ".pyo")):
                 out[prefix + name] = child.read_text(encoding="utf-8")
 
-    walk(resources.files("csitools").joinpath(INIT_TEMPLATES), "")
+    walk(resources.files("csitools.contribute").joinpath(INIT_TEMPLATES), "")
     return out
 
 

@@ -8,8 +8,8 @@ import io
 import json
 from typing import Any
 
-from csitools.pipeline import Validation
-from csitools.report import csv_cell, status_dict
+from csitools.reporting import csv_cell, status_dict
+from csitools.validation import Validation
 
 EXPORT_FIELDS = [
     "id", "title", "status", "health", "score", "lane", "roi", "source", "services",

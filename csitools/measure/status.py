@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from csitools.metrics import Point, Series, latest_complete
-from csitools.model import Cycle, Improvement, Kpi, Register, Settings, Target
+from csitools.measure.series import Point, Series, latest_complete
 from csitools.problems import Problem, json_path
+from csitools.register.model import Cycle, Improvement, Kpi, Register, Settings, Target
 
 HEALTH_ORDER = ("regressed", "missed", "at-risk", "stale", "no-data", "on-track", "achieved")
 """Worst first: an improvement's health is its worst target's."""

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from csitools.changes import (
+from csitools.history.changes import (
     APPROVED,
     Change,
     TrackedData,
@@ -32,7 +32,7 @@ from csitools.changes import (
     stem_id,
     summarise,
 )
-from csitools.gitrepo import (
+from csitools.history.git import (
     NULL_SHA,
     GitError,
     HistoryUnavailable,
@@ -42,7 +42,7 @@ from csitools.gitrepo import (
     run_git,
     spawn,
 )
-from csitools.load import discover, relative
+from csitools.register.load import discover, relative
 
 NOT_COMMITTED = "not committed yet"
 

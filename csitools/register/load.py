@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from csitools.problems import Problem, json_path
-from csitools.schema import describe, validate_data
+from csitools.register.schema import describe, validate_data
 
 try:  # libyaml's parser; the pure-Python one is ~8x slower but gives the same nodes
     from yaml import CSafeLoader as _Loader

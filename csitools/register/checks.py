@@ -12,9 +12,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
-from csitools.load import Document
-from csitools.model import EARLIEST, LATEST, Improvement, Kpi, Register
 from csitools.problems import Problem, json_path
+from csitools.register.load import Document
+from csitools.register.model import EARLIEST, LATEST, Improvement, Kpi, Register
 
 Where = tuple[str | int, ...]
 

@@ -22,7 +22,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
-from csitools.charts import ChartSpec, Panel, num
+from csitools.publish.charts.specs import ChartSpec, Panel, num
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies. Every line
 # also has its own dash pattern and a direct label, so colour is never the only cue.

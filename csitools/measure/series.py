@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from csitools.csvdata import (
+from csitools.measure.csvdata import (
     CsvData,
     as_numpy,
     bad_cells,
@@ -33,8 +33,8 @@ from csitools.csvdata import (
     parse_timestamps,
     read_csv,
 )
-from csitools.model import EARLIEST, LATEST
 from csitools.problems import Problem
+from csitools.register.model import EARLIEST, LATEST
 
 NULLS = ["", "?", "NULL"]
 """Cells that mean "no value" (ServiceNow writes ``?``)."""

@@ -1,0 +1,8 @@
+"""Commands that write files a user will own: ``csi new``, ``csi init``, ``csi import``
+and ``csi export``.
+
+In: what the user asked for and the register as it stands. Out: new files, written
+atomically, never replacing a file the command did not create (``scaffold`` holds the
+entry and register templates and the file writer, ``importer`` maps a spreadsheet
+register to entries, ``export`` writes the register with its computed health).
+"""

@@ -1,0 +1,8 @@
+"""The publish stage: a register, its status and history in, a static site out.
+
+In: the ``Validation`` from ``csitools.validation`` and the ``History`` from
+``csitools.history``. Out: ``charts`` (specs -> drawing -> cached files), ``pages``
+(the Markdown of every generated page, from the Jinja2 templates in ``templates/csi``),
+``references`` (field and command reference pages), ``sitefolder`` (which site folders
+a build may empty) and ``plugin`` (the MkDocs plugin ``csi``, a thin adapter).
+"""
