@@ -712,21 +712,37 @@ def test_a_measure_must_say_what_to_measure(tmp_path: Path) -> None:
 # -- the real ServiceNow excerpt --------------------------------------------------------
 
 
+REAL_DAILY = {
+    "csv": "incidents.csv",
+    "key": "number",
+    "order_by": "sys_mod_count",
+    "time": "opened_at",
+    "timestamp_format": DAY_FIRST,
+    "period": "day",
+    "aggregate": "mean",
+}
+"""The real excerpt copied to incidents.csv, its last row per incident, per opening day."""
+
+
+def real_last_rows() -> dict[str, dict[str, str]]:
+    """The real excerpt's last row per incident, worked out without csitools: the csv
+    module and the highest sys_mod_count (a later row wins a tie, as in the file)."""
+    with REAL_DATA.open(encoding="utf-8", newline="") as f:
+        last: dict[str, dict[str, str]] = {}
+        for row in csv.DictReader(f):
+            kept = last.get(row["number"])
+            if kept is None or int(row["sys_mod_count"]) >= int(kept["sys_mod_count"]):
+                last[row["number"]] = row
+    return last
+
+
 @pytest.mark.skipif(not REAL_DATA.exists(), reason=f"the real data set is absent: {REAL_DATA}")
 def test_real_servicenow_log_daily_resolution_hours_and_sla_share(tmp_path: Path) -> None:
     shutil.copyfile(REAL_DATA, tmp_path / "incidents.csv")
     # Placed by opened_at: the excerpt was cut by opening date (2016-02-29 to 03-02), so each
     # opening day holds all of its incidents; by resolved_at the later days would only hold
     # the few incidents opened in the window, and unresolved ones would have no day at all.
-    common = {
-        "csv": "incidents.csv",
-        "key": "number",
-        "order_by": "sys_mod_count",
-        "time": "opened_at",
-        "timestamp_format": DAY_FIRST,
-        "period": "day",
-        "aggregate": "mean",
-    }
+    common = REAL_DAILY
     mttr = {**common, "measure": {"duration": ["opened_at", "resolved_at"], "unit": "hours"}}
     sla = {**common, "measure": {"share": {"made_sla": True}}}
     series, problems = load_series({"mttr": mttr, "sla": sla}, tmp_path)
@@ -734,13 +750,7 @@ def test_real_servicenow_log_daily_resolution_hours_and_sla_share(tmp_path: Path
 
     # Independently: the csv module, datetime.strptime, the highest sys_mod_count per
     # incident (a later row wins a tie, as in the file).
-    with REAL_DATA.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    last: dict[str, dict[str, str]] = {}
-    for row in rows:
-        kept = last.get(row["number"])
-        if kept is None or int(row["sys_mod_count"]) >= int(kept["sys_mod_count"]):
-            last[row["number"]] = row
+    last = real_last_rows()
     hours: dict[str, list[float]] = defaultdict(list)
     made: dict[str, list[bool]] = defaultdict(list)
     for row in last.values():

@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -28,18 +27,14 @@ from csitools.measure.csvdata import (
     as_numpy,
     bad_cells,
     more,
-    parse_booleans,
     parse_numbers,
     parse_timestamps,
     read_csv,
 )
+from csitools.measure.where import NUMBER_HINT, matches
 from csitools.problems import Problem
 from csitools.register.model import EARLIEST, LATEST
 
-NULLS = ["", "?", "NULL"]
-"""Cells that mean "no value" (ServiceNow writes ``?``)."""
-TRUE_TEXT = ["TRUE", "true", "True", "1"]
-FALSE_TEXT = ["FALSE", "false", "False", "0"]
 UNIT_SECONDS = {"minutes": 60, "hours": 3600, "days": 86400}
 MEASURES = ("duration", "share", "count", "column")
 
@@ -52,8 +47,6 @@ _PERIODS = (
     ("month", re.compile(r"(\d{4})-(\d{2})")),
     ("quarter", re.compile(r"(\d{4})-Q([1-4])")),
 )
-_NUMBER_HINT = "a number; write plain numbers like 1200 or 3.5 (no units or thousands separators)"
-_BOOL_HINT = "a boolean; write TRUE/FALSE, true/false or 1/0"
 _PERIOD_HINT = (
     f"a period; write YYYY-MM, YYYY-MM-DD, YYYY-Www (ISO week) or YYYY-Qn, in the years "
     f"{EARLIEST.year} to {LATEST.year}"
@@ -213,7 +206,7 @@ def _time_series(kpi: str, data: CsvData) -> Series:
         why += f"{more(len(repeats) - 1)}; keep one row per period"
         problems.append(Problem(data.text, data.line(i), "column 'period'", why))
     if bad_values.any():
-        problems.append(bad_cells(data, "value", rows, bad_values, _NUMBER_HINT))
+        problems.append(bad_cells(data, "value", rows, bad_values, NUMBER_HINT))
     if problems:
         raise _Bad(*problems)
     points = sorted(
@@ -236,7 +229,7 @@ def _tickets(kpi: str, source: Mapping, data: CsvData) -> Series:
     # Filters apply to each ticket's final state, after keep-last: filtering first would
     # bring back an earlier state of a ticket whose category (say) changed later.
     for column, want in (source.get("where") or {}).items():
-        hit &= _matches(data, column, want, kept, problems)
+        hit &= matches(data, column, want, kept, problems)
     rows = kept[hit]
 
     def stamps(column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -266,7 +259,7 @@ def _tickets(kpi: str, source: Mapping, data: CsvData) -> Series:
     elif kinds[0] == "share":
         match = np.ones(len(rows), bool)
         for column, want in measure["share"].items():
-            match &= _matches(data, column, want, rows, problems)
+            match &= matches(data, column, want, rows, problems)
         values = np.where(match, 100.0, 0.0)  # so the mean is the percentage
     elif kinds[0] == "count":
         values = np.ones(len(rows))
@@ -274,7 +267,7 @@ def _tickets(kpi: str, source: Mapping, data: CsvData) -> Series:
         raw = data.table[measure["column"]].take(rows)
         values, valid, bad = parse_numbers(raw)
         if bad.any():
-            problems.append(bad_cells(data, measure["column"], rows, bad, _NUMBER_HINT))
+            problems.append(bad_cells(data, measure["column"], rows, bad, NUMBER_HINT))
         ok = ok & valid
     if problems:
         raise _Bad(*problems)
@@ -319,7 +312,7 @@ def _order(data: CsvData, column: str, source: Mapping, problems: list[Problem])
     first, fmt = str(present[0].as_py()).strip(), source.get("timestamp_format")
     if re.fullmatch(_NUMBER, first):
         values, valid, bad = parse_numbers(raw)
-        what = _NUMBER_HINT
+        what = NUMBER_HINT
     elif parse_timestamps(pa.chunked_array([[first]]), fmt)[1][0]:
         micros, valid, bad = parse_timestamps(raw, fmt)
         values, what = micros.astype(np.float64), f"a timestamp like {first!r} (the first one)"
@@ -329,29 +322,6 @@ def _order(data: CsvData, column: str, source: Mapping, problems: list[Problem])
     if bad.any():
         problems.append(bad_cells(data, column, np.arange(len(raw)), bad, what))
     return np.where(valid, values, -np.inf)  # a row without order_by never wins
-
-
-def _matches(
-    data: CsvData, column: str, want: Any, rows: np.ndarray, problems: list[Problem]
-) -> np.ndarray:
-    """Equality (one value) or membership (a list): strings compare as text, booleans as
-    booleans, numbers as numbers. An empty cell matches nothing."""
-    raw = data.table[column].take(rows)
-    wanted = want if isinstance(want, list) else [want]
-    hit = np.zeros(len(rows), bool)
-    texts = [w for w in wanted if isinstance(w, str)]
-    if texts:
-        hit |= as_numpy(pc.is_in(raw, value_set=pa.array(texts, pa.string())))
-    flags = [w for w in wanted if isinstance(w, bool)]
-    numbers = [w for w in wanted if isinstance(w, int | float) and not isinstance(w, bool)]
-    checks = ((flags, parse_booleans, _BOOL_HINT), (numbers, parse_numbers, _NUMBER_HINT))
-    for targets, convert, what in checks:
-        if targets:
-            values, valid, bad = convert(raw)
-            if bad.any():
-                problems.append(bad_cells(data, column, rows, bad, what))
-            hit |= valid & np.isin(values, targets)
-    return hit
 
 
 def _aggregate(micros: np.ndarray, values: np.ndarray, period: str, how: str) -> tuple[Point, ...]:

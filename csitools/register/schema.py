@@ -63,6 +63,8 @@ _PATTERN_HINTS = {
     "^https://": "an https:// address",
     "^[^@\\s]+@[^@\\s]+$": "an e-mail address",
 }
+_ALIASES = {"gte": "ge", "lte": "le", "eq": "in", "neq": "ne", "nin": "not_in", "notin": "not_in"}
+"""Operator spellings from other query languages, and the one they mean here."""
 _TYPE_NAMES = {
     "string": "text",
     "number": "a number",
@@ -105,15 +107,17 @@ def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Path_,
     v, value, arg = error.validator, error.instance, error.validator_value
     if v == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
+        noun = error.schema.get("x-key-kind", "field")  # a mapping of operators: "operator"
         for key in sorted(set(value) - set(allowed)):
-            near = _meant(key, allowed)
+            near = _ALIASES.get(key) if _ALIASES.get(key) in allowed else _meant(key, allowed)
             hint = f"did you mean {near!r}?" if near else "remove it, or fix its spelling."
             if " " in key:
                 hint = (
                     "if it is part of a text value, quote the whole value: "
                     "a ': ' inside unquoted text starts a new field."
                 )
-            yield (*where, key), f"unknown field {key!r}: {hint} Allowed here: {', '.join(allowed)}"
+            allowed_here = ", ".join(allowed)
+            yield (*where, key), f"unknown {noun} {key!r}: {hint} Allowed here: {allowed_here}"
     elif v == "required":
         # A misspelt field is one problem: the unknown field's "did you mean" names it.
         allowed = sorted(error.schema.get("properties", {}))
@@ -157,8 +161,10 @@ def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Path_,
                     if need not in value:
                         yield where, f"{key!r} needs {need!r} as well; add it"
     elif v in ("anyOf", "oneOf") and error.context:
-        # Report the branch that got furthest: the one whose errors are not just "type".
-        specific = [e for e in error.context if e.validator != "type"]
+        # Report the branch that got furthest: the one whose type fitted and that failed
+        # inside the value, else the one whose errors are not just "type".
+        deeper = [e for e in error.context if len(e.absolute_path) > len(error.absolute_path)]
+        specific = deeper or [e for e in error.context if e.validator != "type"]
         if specific:
             seen_msgs: set[tuple[Path_, str]] = set()
             for sub in specific:
