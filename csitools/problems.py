@@ -7,7 +7,13 @@ only code that prints them.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+Where = tuple[str | int, ...]
+"""Where a value sits in a document: its keys and list indexes from the top, such as
+``("raci", 0, "accountable")``; ``json_path`` writes it as ``$.raci[0].accountable``."""
 
 
 @dataclass(frozen=True, order=True)
@@ -41,7 +47,7 @@ class Problem:
         return f"{self.path}:{self.line}: {self.json_path}: {self.message}"
 
 
-def json_path(parts: tuple[str | int, ...]) -> str:
+def json_path(parts: Where) -> str:
     """Render a path of keys and indexes as JSONPath: ``('raci', 0, 'accountable')``
     becomes ``$.raci[0].accountable``."""
     out = ["$"]
@@ -53,3 +59,9 @@ def json_path(parts: tuple[str | int, ...]) -> str:
         else:
             out.append(f"[{part!r}]")
     return "".join(out)
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` naming the closest of ``known``, or "" when none is close."""
+    near = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean {near[0]!r}?)" if near else ""

@@ -37,7 +37,7 @@ from csitools.history.revisions import (
     status_timeline,
 )
 from csitools.problems import Problem
-from csitools.register.load import FAILED, parse_yaml
+from csitools.register.documents import FAILED, parse_yaml
 from tests.conftest import CASES, REPO, materialise
 
 PEOPLE = {

@@ -29,7 +29,8 @@ import yaml
 from csitools import __version__
 from csitools.problems import Problem
 from csitools.register.checks import check_register
-from csitools.register.load import FAILED, Document, load_repository, parse_yaml
+from csitools.register.documents import FAILED, Document, parse_yaml
+from csitools.register.load import load_repository
 from csitools.register.model import build_register
 from csitools.register.schema import load_schema, validate_data
 

@@ -17,7 +17,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from csitools.problems import Problem
-from csitools.register.load import FAILED, discover, parse_yaml, relative
+from csitools.register.documents import FAILED, parse_yaml
+from csitools.register.load import discover, relative
 
 APPROVED = frozenset({"approved", "in-progress", "measuring", "completed"})
 """Statuses an entry reaches only after approval: from then on its targets are agreed."""

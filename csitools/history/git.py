@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from csitools.history.changes import TrackedData, is_tracked_path, read_tracked
-from csitools.register.load import FAILED, parse_yaml
+from csitools.register.documents import FAILED, parse_yaml
 
 SHALLOW = "history needs the full clone: fetch-depth: 0"
 

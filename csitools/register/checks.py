@@ -1,4 +1,5 @@
-"""Rules that span files: ids, references, RACI, dates, lifecycle, data paths.
+"""Rules that span files: ids, references, RACI, dependencies, settings; and the list
+of every rule (dates and lifecycle in ``lifecycle``, data paths in ``sources``).
 
 Each rule takes the modelled register and returns Problems located at the line of the
 value at fault. Rules never raise and never print.
@@ -6,27 +7,13 @@ value at fault. Rules never raise and never print.
 
 from __future__ import annotations
 
-import csv
-import difflib
-from collections.abc import Iterable, Iterator
-from datetime import date
-from pathlib import Path
+from collections.abc import Iterator
 
-from csitools.problems import Problem, json_path
-from csitools.register.load import Document
-from csitools.register.model import EARLIEST, LATEST, Improvement, Kpi, Register
-
-Where = tuple[str | int, ...]
-
-
-def _at(doc: Document | None, path: str, where: Where, message: str) -> Problem:
-    line = doc.line(where) if doc is not None else 0
-    return Problem(path, line, json_path(where), message)
-
-
-def _suggest(name: str, known: Iterable[str]) -> str:
-    near = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean {near[0]!r}?)" if near else ""
+from csitools.problems import Problem, Where, did_you_mean
+from csitools.register.documents import problem_at
+from csitools.register.lifecycle import check_dates, check_lifecycle
+from csitools.register.model import Improvement, Register
+from csitools.register.sources import check_sources
 
 
 def check_ids(reg: Register) -> Iterator[Problem]:
@@ -34,7 +21,7 @@ def check_ids(reg: Register) -> Iterator[Problem]:
     for imp in reg.improvements:
         name = imp.path.rsplit("/", 1)[-1]
         if not name.startswith(imp.id + "-") and name.rsplit(".", 1)[0] != imp.id:
-            yield _at(
+            yield problem_at(
                 imp.doc,
                 imp.path,
                 ("id",),
@@ -42,7 +29,7 @@ def check_ids(reg: Register) -> Iterator[Problem]:
                 f"start with the id ({imp.id}-<slug>.yaml), so rename the file or fix the id",
             )
         if imp.id in seen:
-            yield _at(
+            yield problem_at(
                 imp.doc,
                 imp.path,
                 ("id",),
@@ -53,7 +40,7 @@ def check_ids(reg: Register) -> Iterator[Problem]:
     for kpi in reg.kpis.values():
         stem = kpi.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         if kpi.id != stem:
-            yield _at(
+            yield problem_at(
                 kpi.doc,
                 kpi.path,
                 ("id",),
@@ -71,7 +58,7 @@ def check_people(reg: Register) -> Iterator[Problem]:
         for i, entry in enumerate(doc.data.get(kind) or ()):
             line = doc.line((kind, i, "id"))
             if entry["id"] in seen:
-                yield _at(
+                yield problem_at(
                     doc,
                     doc.path,
                     (kind, i, "id"),
@@ -82,11 +69,11 @@ def check_people(reg: Register) -> Iterator[Problem]:
     for i, team in enumerate(doc.data.get("teams") or ()):
         for j, member in enumerate(team["members"]):
             if member not in reg.people:
-                yield _at(
+                yield problem_at(
                     doc,
                     doc.path,
                     ("teams", i, "members", j),
-                    f"{member!r} is not in the people list{_suggest(member, reg.people)}; "
+                    f"{member!r} is not in the people list{did_you_mean(member, reg.people)}; "
                     "add them under people:",
                 )
 
@@ -111,7 +98,7 @@ def check_references(reg: Register) -> Iterator[Problem]:
                     continue
                 if who in reg.teams:
                     if not team_ok:
-                        yield _at(
+                        yield problem_at(
                             imp.doc,
                             imp.path,
                             where,
@@ -122,20 +109,20 @@ def check_references(reg: Register) -> Iterator[Problem]:
                         )
                     continue
                 known = list(reg.people) + (list(reg.teams) if team_ok else [])
-                yield _at(
+                yield problem_at(
                     imp.doc,
                     imp.path,
                     where,
-                    f"{who!r} is not in {directory}{_suggest(who, known)}; "
+                    f"{who!r} is not in {directory}{did_you_mean(who, known)}; "
                     "add them there or fix the id",
                 )
         for kpi in reg.kpis.values():
             if kpi.owner not in reg.people:
-                yield _at(
+                yield problem_at(
                     kpi.doc,
                     kpi.path,
                     ("owner",),
-                    f"{kpi.owner!r} is not in {directory}{_suggest(kpi.owner, reg.people)}; "
+                    f"{kpi.owner!r} is not in {directory}{did_you_mean(kpi.owner, reg.people)}; "
                     "add them there or fix the id",
                 )
     known_kpis = set(reg.kpis) | reg.unusable
@@ -143,28 +130,28 @@ def check_references(reg: Register) -> Iterator[Problem]:
         for c, cycle in enumerate(imp.cycles):
             for t, target in enumerate(cycle.targets):
                 if target.kpi not in known_kpis:
-                    yield _at(
+                    yield problem_at(
                         imp.doc,
                         imp.path,
                         ("cycles", c, "targets", t, "kpi"),
-                        f"KPI {target.kpi!r} does not exist{_suggest(target.kpi, reg.kpis)}; "
+                        f"KPI {target.kpi!r} does not exist{did_you_mean(target.kpi, reg.kpis)}; "
                         f"define it in kpis/{target.kpi}.yaml or fix the id",
                     )
     for kpi in reg.kpis.values():
         for i, other in enumerate(kpi.tension_with):
             if other == kpi.id:
-                yield _at(
+                yield problem_at(
                     kpi.doc,
                     kpi.path,
                     ("tension_with", i),
                     "a KPI cannot be in tension with itself; remove it from tension_with",
                 )
             elif other not in known_kpis:
-                yield _at(
+                yield problem_at(
                     kpi.doc,
                     kpi.path,
                     ("tension_with", i),
-                    f"KPI {other!r} does not exist{_suggest(other, reg.kpis)}; "
+                    f"KPI {other!r} does not exist{did_you_mean(other, reg.kpis)}; "
                     f"define it in kpis/{other}.yaml or fix the id",
                 )
 
@@ -173,7 +160,7 @@ def check_raci(reg: Register) -> Iterator[Problem]:
     for imp in reg.improvements:
         for i, row in enumerate(imp.raci):
             if not row.responsible:
-                yield _at(
+                yield problem_at(
                     imp.doc,
                     imp.path,
                     ("raci", i, "responsible"),
@@ -189,18 +176,19 @@ def check_dependencies(reg: Register) -> Iterator[Problem]:
     for imp in reg.improvements:
         for i, dep in enumerate(imp.depends_on):
             if dep == imp.id:
-                yield _at(
+                yield problem_at(
                     imp.doc,
                     imp.path,
                     ("depends_on", i),
                     "an improvement cannot depend on itself; remove it",
                 )
             elif dep not in ids:
-                yield _at(
+                yield problem_at(
                     imp.doc,
                     imp.path,
                     ("depends_on", i),
-                    f"{dep} is not in the register{_suggest(dep, ids)}; fix the id or remove it",
+                    f"{dep} is not in the register{did_you_mean(dep, ids)}; "
+                    "fix the id or remove it",
                 )
     # Report each dependency loop once, at its smallest id, naming the whole loop.
     reported: set[frozenset[str]] = set()
@@ -212,7 +200,7 @@ def check_dependencies(reg: Register) -> Iterator[Problem]:
             where: Where = ("depends_on", imp.depends_on.index(loop[1 % len(loop)]))
             if len(loop) == 1:
                 continue  # self-dependency, reported above
-            yield _at(
+            yield problem_at(
                 imp.doc,
                 imp.path,
                 where,
@@ -237,218 +225,10 @@ def _find_loop(start: str, graph: dict[str, tuple[str, ...]]) -> list[str] | Non
     return None
 
 
-def _far_dates(imp: Improvement) -> Iterator[tuple[Where, date]]:
-    yield ("raised_on",), imp.raised_on
-    for c, cycle in enumerate(imp.cycles):
-        yield ("cycles", c, "opened"), cycle.opened
-        if cycle.closed is not None:
-            yield ("cycles", c, "closed"), cycle.closed
-        for t, target in enumerate(cycle.targets):
-            yield ("cycles", c, "targets", t, "by"), target.by
-
-
-def check_dates(reg: Register) -> Iterator[Problem]:
-    for imp in reg.improvements:
-        for where, day in _far_dates(imp):
-            if not EARLIEST <= day <= LATEST:
-                yield _at(
-                    imp.doc,
-                    imp.path,
-                    where,
-                    f"{day} is outside {EARLIEST} to {LATEST}; a date this far out is a typo, "
-                    "write the real date",
-                )
-        last = len(imp.cycles) - 1
-        for c, cycle in enumerate(imp.cycles):
-            here: Where = ("cycles", c)
-            if cycle.opened < imp.raised_on:
-                yield _at(
-                    imp.doc,
-                    imp.path,
-                    (*here, "opened"),
-                    f"cycle {c + 1} opened {cycle.opened} before the entry was raised "
-                    f"({imp.raised_on}); fix one of the two dates",
-                )
-            if cycle.closed is not None and cycle.closed < cycle.opened:
-                yield _at(
-                    imp.doc,
-                    imp.path,
-                    (*here, "closed"),
-                    f"cycle {c + 1} closed {cycle.closed} before it opened ({cycle.opened}); "
-                    "fix one of the two dates",
-                )
-            if cycle.closed is None and c != last:
-                yield _at(
-                    imp.doc,
-                    imp.path,
-                    (*here, "closed"),
-                    f"cycle {c + 1} is still open but a later cycle exists; only the last "
-                    "cycle may be open, so close it (closed: YYYY-MM-DD and outcome)",
-                )
-            if c > 0:
-                prev = imp.cycles[c - 1]
-                if prev.closed is not None and cycle.opened < prev.closed:
-                    yield _at(
-                        imp.doc,
-                        imp.path,
-                        (*here, "opened"),
-                        f"cycle {c + 1} opened {cycle.opened}, before cycle {c} closed "
-                        f"({prev.closed}); cycles must not overlap",
-                    )
-            for t, target in enumerate(cycle.targets):
-                if target.by <= cycle.opened:
-                    yield _at(
-                        imp.doc,
-                        imp.path,
-                        (*here, "targets", t, "by"),
-                        f"target date {target.by} is not after the cycle opened "
-                        f"({cycle.opened}); give a later date",
-                    )
-
-
-def check_lifecycle(reg: Register) -> Iterator[Problem]:
-    for imp in reg.improvements:
-        status = imp.status
-        if status == "completed":
-            for c, cycle in enumerate(imp.cycles):
-                if cycle.closed is None or cycle.outcome is None:
-                    missing = "closed date and outcome" if cycle.closed is None else "outcome"
-                    yield _at(
-                        imp.doc,
-                        imp.path,
-                        ("cycles", c),
-                        f"status is completed but cycle {c + 1} has no {missing}; close the "
-                        "cycle with its outcome, or change the status",
-                    )
-            if not imp.cycles:
-                yield _at(
-                    imp.doc,
-                    imp.path,
-                    ("status",),
-                    "status is completed but the entry has no cycles; record the cycle "
-                    "with its targets and outcome",
-                )
-        elif status in ("in-progress", "measuring") and imp.open_cycle is None:
-            yield _at(
-                imp.doc,
-                imp.path,
-                ("status",),
-                f"status is {status} but no cycle is open; open a cycle (a cycle "
-                "without closed:) or change the status",
-            )
-        elif status == "proposed":
-            for c, cycle in enumerate(imp.cycles):
-                if cycle.closed is not None:
-                    yield _at(
-                        imp.doc,
-                        imp.path,
-                        ("cycles", c, "closed"),
-                        f"status is proposed but cycle {c + 1} is closed; a proposed entry "
-                        "has not run a cycle yet, so change the status",
-                    )
-        for c, cycle in enumerate(imp.cycles):
-            if cycle.closed is None and cycle.outcome is not None:
-                yield _at(
-                    imp.doc,
-                    imp.path,
-                    ("cycles", c, "outcome"),
-                    f"cycle {c + 1} records an outcome but is not closed; add closed: "
-                    "YYYY-MM-DD or remove the outcome",
-                )
-            if cycle.closed is not None and cycle.outcome is None and status != "completed":
-                yield _at(
-                    imp.doc,
-                    imp.path,
-                    ("cycles", c, "outcome"),
-                    f"cycle {c + 1} is closed without an outcome; add outcome: met, "
-                    "partially-met or not-met",
-                )
-
-
-def source_columns(source: dict) -> list[tuple[Where, str]]:
-    """The CSV columns a KPI source names, each with where it is named."""
-    if "measure" not in source:
-        return [(("source", "csv"), "period"), (("source", "csv"), "value")]
-    cols: list[tuple[Where, str]] = []
-    for key in ("key", "order_by", "time"):
-        if key in source:
-            cols.append((("source", key), source[key]))
-    cols += [(("source", "where", k), k) for k in source.get("where") or {}]
-    measure = source["measure"]
-    cols += [
-        (("source", "measure", "duration", i), c)
-        for i, c in enumerate(measure.get("duration") or ())
-    ]
-    cols += [(("source", "measure", "share", k), k) for k in measure.get("share") or {}]
-    if "column" in measure:
-        cols.append((("source", "measure", "column"), measure["column"]))
-    seen: set[str] = set()
-    return [(w, c) for w, c in cols if not (c in seen or seen.add(c))]  # type: ignore[func-returns-value]
-
-
-def resolve_csv(root: Path, text: str) -> tuple[Path | None, str | None]:
-    """The CSV's real path, or why it may not be used."""
-    if text.startswith(("/", "\\")) or (len(text) > 1 and text[1] == ":"):
-        return None, f"{text!r} is an absolute path; write it relative to the repository root"
-    try:
-        real = (root / text).resolve()
-        real.relative_to(root.resolve())
-    except ValueError:
-        return None, (
-            f"{text!r} leads outside the repository (after resolving .. and links); keep "
-            "metric data inside it, e.g. under kpis/data/"
-        )
-    except OSError as exc:
-        return None, f"{text!r} cannot be resolved: {exc.strerror}"
-    except RuntimeError:  # Python < 3.13 reports a symlink loop so
-        return None, f"{text!r} is a symbolic link that leads to itself; replace it with the file"
-    if real.is_dir():
-        return None, f"{text!r} is a folder, not a file; name the CSV file inside it"
-    if not real.is_file():
-        return None, f"{text!r} does not exist; add the file or fix the path"
-    return real, None
-
-
-def _header(path: Path) -> list[str] | None:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            return next(csv.reader(f), None)
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def check_sources(reg: Register) -> Iterator[Problem]:
-    headers: dict[Path, list[str] | None] = {}
-    for kpi in reg.kpis.values():
-        yield from _check_source(reg.root, kpi, headers)
-
-
-def _check_source(root: Path, kpi: Kpi, headers: dict[Path, list[str] | None]) -> Iterator[Problem]:
-    where: Where = ("source", "csv")
-    real, why = resolve_csv(root, kpi.source["csv"])
-    if real is None:
-        yield _at(kpi.doc, kpi.path, where, why or "")
-        return
-    if real not in headers:
-        headers[real] = _header(real)
-    header = headers[real]
-    if header is None:
-        return  # unreadable or empty: the metrics step names the file and line
-    for where_named, column in source_columns(dict(kpi.source)):
-        if column not in header:
-            yield _at(
-                kpi.doc,
-                kpi.path,
-                where_named,
-                f"column {column!r} is not in {kpi.source['csv']}{_suggest(column, header)}; "
-                f"its columns are: {', '.join(header)}",
-            )
-
-
 def check_settings(reg: Register) -> Iterator[Problem]:
     doc = reg.settings.doc
     if doc is not None and not any(reg.settings.weights.values()):
-        yield _at(
+        yield problem_at(
             doc,
             doc.path,
             ("scoring", "weights"),

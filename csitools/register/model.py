@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from csitools.register.load import Document, LoadResult
+from csitools.register.documents import Document
+from csitools.register.load import LoadResult
 
 LIFECYCLE = (
     "proposed",

@@ -17,17 +17,15 @@ from typing import Any
 
 import jsonschema
 
-from csitools.problems import Problem, json_path
+from csitools.problems import Problem, Where, json_path
 
 try:
     import jsonschema_rs
 except ImportError:  # pragma: no cover
     jsonschema_rs = None
 
-Path_ = tuple[str | int, ...]
 
-
-def _line(lines: Mapping[Path_, int], where: Path_) -> int:
+def _line(lines: Mapping[Where, int], where: Where) -> int:
     while where:
         if where in lines:
             return lines[where]
@@ -101,9 +99,9 @@ def _meant(key: str, allowed: list[str]) -> str | None:
     return near[0] if near else None
 
 
-def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Path_, str]]:
+def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Where, str]]:
     """Human messages, each saying how to fix it, for one jsonschema error."""
-    where: Path_ = tuple(error.absolute_path)
+    where: Where = tuple(error.absolute_path)
     v, value, arg = error.validator, error.instance, error.validator_value
     if v == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
@@ -166,7 +164,7 @@ def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Path_,
         deeper = [e for e in error.context if len(e.absolute_path) > len(error.absolute_path)]
         specific = deeper or [e for e in error.context if e.validator != "type"]
         if specific:
-            seen_msgs: set[tuple[Path_, str]] = set()
+            seen_msgs: set[tuple[Where, str]] = set()
             for sub in specific:
                 for item in _schema_messages(sub):
                     if item not in seen_msgs:
@@ -181,7 +179,7 @@ def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Path_,
 
 
 def validate_data(
-    data: Any, kind: str, path: str, lines: Mapping[Path_, int], surprises: Mapping[Path_, str]
+    data: Any, kind: str, path: str, lines: Mapping[Where, int], surprises: Mapping[Where, str]
 ) -> list[Problem]:
     """Check ``data`` against the ``kind`` schema; one Problem per message."""
     fast, reference = _validators(kind)
@@ -202,7 +200,7 @@ def validate_data(
     return sorted(found.values())
 
 
-def _surprise(error: jsonschema.ValidationError, where: Path_, word: str, value: Any) -> str:
+def _surprise(error: jsonschema.ValidationError, where: Where, word: str, value: Any) -> str:
     """The message for a YAML 1.1 boolean (yes/no/on/off) that broke the schema:
     explain the reading, unless quoting it would not help either."""
     if error.validator == "enum" and word not in error.validator_value:
@@ -214,7 +212,7 @@ def _surprise(error: jsonschema.ValidationError, where: Path_, word: str, value:
     )
 
 
-def data_at(data: Any, where: Path_) -> Any:
+def data_at(data: Any, where: Where) -> Any:
     for part in where:
         data = data[part]
     return data

@@ -1,0 +1,243 @@
+"""YAML text -> plain data with the line of every value (a ``Document``).
+
+The YAML is composed by libyaml (``CSafeLoader``) into nodes, and the nodes are turned
+into plain data here rather than by PyYAML's constructor, because that is where we can
+see what PyYAML hides: duplicate keys, YAML 1.1 booleans (``no`` -> false), unquoted
+dates (kept as the text written, so ``format: date`` means the same as in JSON),
+anchor/alias expansion, and the line of every value. Problems are returned, never
+raised.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from csitools.problems import Problem, Where, json_path
+
+try:  # libyaml's parser; the pure-Python one is ~8x slower but gives the same nodes
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
+MAX_NODES = 50_000
+"""Refuse documents whose expanded size (aliases counted each time) passes this."""
+
+MAX_DEPTH = 64
+
+
+_TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One YAML file, parsed: its data and the line of every value in it."""
+
+    path: str
+    """Relative to the repository root, forward slashes."""
+    kind: str
+    data: Any
+    lines: Mapping[Where, int] = field(repr=False, compare=False)
+    valid: bool = True
+    """False when the file parsed but broke its schema; cross-file checks skip it."""
+
+    def line(self, parts: Where = ()) -> int:
+        """The line of the value at ``parts``, or of its nearest ancestor we know."""
+        parts = tuple(parts)
+        while parts:
+            if parts in self.lines:
+                return self.lines[parts]
+            parts = parts[:-1]
+        return self.lines.get((), 1)
+
+
+def problem_at(doc: Document | None, path: str, where: Where, message: str) -> Problem:
+    """A problem at the line of the value at ``where`` (line 0 without a document)."""
+    line = doc.line(where) if doc is not None else 0
+    return Problem(path, line, json_path(where), message)
+
+
+FAILED: Any = object()
+"""What ``parse_yaml`` returns for data it could not parse (None is valid YAML)."""
+
+
+class _Refused(Exception):
+    """A document we will not turn into data (a bomb, a recursion, an odd tag)."""
+
+    def __init__(self, line: int, where: Where, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.where = where
+        self.message = message
+
+
+class _Builder:
+    """Turns a composed node tree into plain data, recording lines and surprises."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.lines: dict[Where, int] = {}
+        self.bool_surprises: dict[Where, str] = {}
+        self.problems: list[Problem] = []
+        self.count = 0
+        self._active: set[int] = set()
+
+    def build(self, node: yaml.Node, where: Where, line: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            top = where[:1]
+            raise _Refused(
+                self.lines.get(top, line),
+                top,
+                f"the document expands to more than {MAX_NODES:,} values (anchors and aliases "
+                "repeat data); write the values out instead of nesting aliases",
+            )
+        if len(where) > MAX_DEPTH:
+            raise _Refused(line, where, f"nesting deeper than {MAX_DEPTH} levels; flatten it")
+        if where not in self.lines:
+            self.lines[where] = line
+        if node.__class__ is yaml.ScalarNode:
+            if node.tag == _STR:  # most values: skip the dispatch
+                return node.value
+            return self._scalar(node, where)
+        if id(node) in self._active:
+            raise _Refused(line, where, "an alias refers to itself; remove the recursive alias")
+        self._active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                self._check_tag(node, where, "seq")
+                return [
+                    self.build(item, (*where, i), item.start_mark.line + 1)
+                    for i, item in enumerate(node.value)
+                ]
+            self._check_tag(node, where, "map")
+            return self._mapping(node, where)
+        finally:
+            self._active.discard(id(node))
+
+    def _check_tag(self, node: yaml.Node, where: Where, kind: str) -> None:
+        if node.tag != _TAG + kind:
+            raise _Refused(
+                node.start_mark.line + 1,
+                where,
+                f"the tag {node.tag!r} is not supported; remove it and write plain YAML",
+            )
+
+    def _mapping(self, node: yaml.MappingNode, where: Where) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if key_node.tag == _TAG + "merge":
+                raise _Refused(
+                    key_line, where, "merge keys (<<) are not supported; write the fields out"
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Refused(key_line, where, "a key must be plain text, not a list or mapping")
+            key = key_node.value
+            if key in out:
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        key_line,
+                        json_path((*where, key)),
+                        f"duplicate key {key!r} (first on line {first_line[key]}); "
+                        "YAML keeps only the last one, so remove or merge the duplicate",
+                    )
+                )
+                continue
+            first_line[key] = key_line
+            out[key] = self.build(value_node, (*where, key), key_line)
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode, where: Where) -> Any:
+        tag = node.tag
+        if tag == _TAG + "str":
+            return node.value
+        if tag == _TAG + "null":
+            return None
+        if tag == _TAG + "bool":
+            if node.value.lower() in _YAML11_BOOLS:
+                self.bool_surprises[where] = node.value
+            return _constructor.construct_yaml_bool(node)
+        if tag == _TAG + "int":
+            return _constructor.construct_yaml_int(node)
+        if tag == _TAG + "float":
+            value = _constructor.construct_yaml_float(node)
+            if not math.isfinite(value):  # .nan, .inf: JSON has no such numbers
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        node.start_mark.line + 1,
+                        json_path(where),
+                        f"{node.value!r} is not a finite number; write a number such as 12.5",
+                    )
+                )
+            return value
+        if tag == _TAG + "timestamp":
+            # Keep dates as written: the schema's `format: date` then judges them
+            # the same way it would in JSON, and 2026-02-30 is caught, not crashed on.
+            return node.value
+        raise _Refused(
+            node.start_mark.line + 1,
+            where,
+            f"the tag {tag!r} is not supported; remove it and write plain YAML",
+        )
+
+
+def parse_yaml(
+    text: str, path: str
+) -> tuple[Any, dict[Where, int], dict[Where, str], list[Problem]]:
+    """Parse one YAML document. Returns (data, lines, yaml 1.1 booleans, problems);
+    data is ``FAILED`` when the text could not be parsed."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        column = f" (column {mark.column + 1})" if mark else ""
+        what = exc.problem or exc.context or "invalid YAML"
+        if "expected a single document" in str(exc):
+            what = "the file holds more than one YAML document (---); keep one per file"
+        return FAILED, {}, {}, [Problem(path, line, "$", f"YAML syntax error{column}: {what}")]
+    except yaml.reader.ReaderError as exc:
+        # A character YAML forbids (control characters, NUL): locate it in the text.
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        return (
+            FAILED,
+            {},
+            {},
+            [
+                Problem(
+                    path,
+                    line,
+                    "$",
+                    f"YAML syntax error (column {column}): unacceptable character {char}: "
+                    f"{exc.reason}; remove it",
+                )
+            ],
+        )
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        return FAILED, {}, {}, [Problem(path, 0, "$", f"YAML error: {first}")]
+    if node is None:
+        return FAILED, {}, {}, [Problem(path, 0, "$", "the file is empty; add the entry's fields")]
+    builder = _Builder(path)
+    try:
+        data = builder.build(node, (), node.start_mark.line + 1)
+    except _Refused as exc:
+        return FAILED, {}, {}, [Problem(path, exc.line, json_path(exc.where), exc.message)]
+    except RecursionError:
+        return FAILED, {}, {}, [Problem(path, 0, "$", "the document nests too deeply; flatten it")]
+    return data, builder.lines, builder.bool_surprises, builder.problems
