@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from csitools.measure.health import forecast, progress
 from csitools.measure.series import Point, period_bounds
-from csitools.measure.status import Tension, forecast, progress
+from csitools.measure.status import Tension
 from csitools.validation import validate_repository
 
 AS_OF = date(2026, 5, 15)

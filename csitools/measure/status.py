@@ -1,4 +1,4 @@
-"""Series + targets -> health, progress, outcomes, forecasts, scores.
+"""Series + targets -> health, progress, outcomes, forecasts, scores, per register.
 
 One definition of health, used by every command and page (README, "Computed
 status"): for a target of the open cycle, b is the cycle's baseline, t the target,
@@ -10,19 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
+from csitools.measure.health import (
+    better,
+    elapsed,
+    forecast,
+    is_stale,
+    measured_at,
+    outcome_of,
+    past_threshold,
+    progress,
+    worst,
+)
+from csitools.measure.priority import lane, roi, score
 from csitools.measure.series import Point, Series, latest_complete
 from csitools.problems import Problem, json_path
-from csitools.register.model import Cycle, Improvement, Kpi, Register, Settings, Target
-
-HEALTH_ORDER = ("regressed", "missed", "at-risk", "stale", "no-data", "on-track", "achieved")
-"""Worst first: an improvement's health is its worst target's."""
-
-CADENCE_DAYS = {"weekly": 7, "monthly": 31, "quarterly": 92}
-"""How old (days after its period ended) the newest value may be before it is stale."""
-
-FORECAST_HORIZON_DAYS = 3650
+from csitools.register.model import Cycle, Improvement, Kpi, Register, Target
 
 
 @dataclass(frozen=True)
@@ -100,106 +104,6 @@ class RegisterStatus:
     improvements: tuple[ImprovementStatus, ...]
     kpis: Mapping[str, KpiStatus]
     problems: tuple[Problem, ...]
-
-
-def worst(healths: list[str]) -> str | None:
-    return min(healths, key=HEALTH_ORDER.index) if healths else None
-
-
-def progress(baseline: float, target: float, current: float) -> float:
-    """p = (c - b) / (t - b); a target equal to its baseline is met when c is there."""
-    if target == baseline:
-        return 1.0 if current == target else -1.0
-    return (current - baseline) / (target - baseline)
-
-
-def outcome_of(p: float) -> str:
-    if p >= 1:
-        return "met"
-    return "partially-met" if p > 0 else "not-met"
-
-
-def elapsed(opened: date, due: date, as_of: date) -> float:
-    span = (due - opened).days
-    if span <= 0:
-        return 1.0
-    return min(1.0, max(0.0, (as_of - opened).days / span))
-
-
-def is_stale(point: Point | None, cadence: str, as_of: date) -> bool:
-    return point is not None and (as_of - point.end).days > CADENCE_DAYS[cadence]
-
-
-def better(kpi: Kpi, a: float, b: float) -> float:
-    """How much better a is than b in the KPI's direction (negative: worse)."""
-    return (b - a) if kpi.direction == "decrease" else (a - b)
-
-
-def past_threshold(kpi: Kpi, value: float | None) -> bool:
-    if value is None or kpi.action_threshold is None:
-        return False
-    return better(kpi, value, kpi.action_threshold) < 0
-
-
-def score(imp: Improvement, settings: Settings) -> float:
-    """Weighted priority, 1..5: effort and risk count against (6 - x)."""
-    w, p = settings.weights, imp.priority
-    total = (
-        w["impact"] * p.impact
-        + w["urgency"] * p.urgency
-        + w["effort"] * (6 - p.effort)
-        + w["risk"] * (6 - p.risk)
-    )
-    weight = sum(w.values()) or 1.0
-    return round(total / weight, 2)
-
-
-def lane(imp: Improvement, settings: Settings) -> str:
-    p = imp.priority
-    if p.impact >= settings.quick_win_min_impact and p.effort <= settings.quick_win_max_effort:
-        return "quick-win"
-    if p.impact >= settings.strategic_min_impact:
-        return "strategic"
-    return "other"
-
-
-def roi(imp: Improvement) -> float | None:
-    """(annual financial benefit - cost) / cost, when both are given in one currency."""
-    benefit, cost = imp.financial, imp.cost
-    if benefit is None or cost is None or cost.amount == 0 or benefit.currency != cost.currency:
-        return None
-    annual = benefit.amount * (12 if benefit.per == "month" else 1)
-    return round((annual - cost.amount) / cost.amount, 2)
-
-
-def forecast(points: list[Point], baseline: float, target: float, current_p: float) -> str | None:
-    """The date the cycle's trend, continued from the latest value, reaches the target:
-    the slope is the least-squares fit through the cycle's values, and the line starts
-    from the latest value rather than from the fit, so a noisy last value that is still
-    short of the target never yields a date in the past. 'not converging' when the
-    trend heads away (or nowhere), None when there is nothing to fit or the target is
-    already reached. Shown beside health, never changing it."""
-    if current_p >= 1 or len(points) < 2:
-        return None
-    xs = [(p.start.toordinal() + p.end.toordinal()) / 2 for p in points]
-    ys = [p.value for p in points]
-    n = len(xs)
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x in xs)
-    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
-    if slope * (target - baseline) <= 0:
-        return "not converging"
-    reach = xs[-1] + (target - ys[-1]) / slope
-    if reach - xs[-1] > FORECAST_HORIZON_DAYS:
-        return "not converging"
-    return date.fromordinal(round(reach)).isoformat()
-
-
-def measured_at(series: Series | None, day: date) -> Point | None:
-    """The value of the last complete period ending on or before ``day``."""
-    if series is None:
-        return None
-    return latest_complete(series, day + timedelta(days=1))
 
 
 def cycle_baseline(

@@ -24,8 +24,8 @@ import jinja2
 
 from csitools.history.git import HistoryUnavailable
 from csitools.history.revisions import History, changelog, status_timeline
+from csitools.measure.health import HEALTH_ORDER
 from csitools.measure.status import (
-    HEALTH_ORDER,
     ImprovementStatus,
     RegisterStatus,
     TargetStatus,
