@@ -205,7 +205,8 @@ def test_reason_says_when_the_forecast_comes_after_the_due_date() -> None:
     from datetime import date
 
     from csitools.measure.status import TargetStatus
-    from csitools.publish.pages import forecast_note, reason
+    from csitools.publish.pages import forecast_note
+    from csitools.publish.words import reason
 
     t = TargetStatus(
         kpi="k", cycle=1, baseline=10, baseline_from="kpi", target=20, due=date(2026, 12, 31),

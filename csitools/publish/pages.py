@@ -16,7 +16,7 @@ import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -29,8 +29,18 @@ from csitools.measure.status import (
     ImprovementStatus,
     RegisterStatus,
     TargetStatus,
-    Tension,
     baseline_origin,
+)
+from csitools.publish.words import (
+    forecast_date,
+    improvement_tensions,
+    long_date,
+    money,
+    num,
+    pct,
+    period_last_day,
+    reason,
+    roi_label,
 )
 from csitools.register.model import LIFECYCLE, Improvement, Kpi, Register
 
@@ -89,30 +99,6 @@ def disarm_links(page_html: str) -> str:
     return _URL_ATTR.sub(fix, page_html)
 
 
-def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
-
-
-def num(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
-
-
-def money(amount: float | None, currency: str = "") -> str:
-    if amount is None:
-        return "—"
-    if amount >= 1_000_000:
-        text = f"{amount / 1_000_000:,.3f}".rstrip("0").rstrip(".") + " M"
-    else:
-        text = f"{amount:,.0f}"
-    return f"{text} {currency}".strip()
-
-
-def long_date(day: date | None) -> str:
-    return "—" if day is None else f"{day.day} {day:%b %Y}"
-
-
 def _sort_key(value: str | None, kind: str) -> str | None:
     """What a sortable table sorts a badge by: health worst first, lifecycle statuses
     in their order; "" (not measured) sorts last whichever way the column is sorted."""
@@ -137,11 +123,6 @@ def term_size(imp: Improvement) -> str:
         for value, scale in ((imp.term, TERMS), (imp.size, SIZES))
     )
     return f'<span data-sort="{key}">{cell(imp.term)} / {cell(imp.size)}</span>'
-
-
-def period_last_day(end: date) -> date:
-    """The last day of a period, from its exclusive end (the first day after it)."""
-    return end - timedelta(days=1)
 
 
 def https_link(text: str) -> str:
@@ -171,52 +152,12 @@ def baseline_from(source: str) -> str:
     return cell(baseline_origin(source))
 
 
-def forecast_date(forecast: str | None) -> date | None:
-    if not forecast or forecast == "not converging":
-        return None
-    try:
-        return date.fromisoformat(forecast)
-    except ValueError:
-        return None
-
-
 def forecast_note(t: TargetStatus) -> str:
     """The forecast as the target card shows it."""
     day = forecast_date(t.forecast)
     if day is None:
         return cell(t.forecast) if t.forecast else "—"
     return f"{day.isoformat()}, after the due date" if day > t.due else day.isoformat()
-
-
-def roi_label(imp: Improvement) -> str:
-    """An annual or monthly benefit against a one-off cost gives the first year's ROI."""
-    if imp.financial is not None and imp.financial.per in ("year", "month"):
-        return "First-year ROI"
-    return "ROI"
-
-
-def reason(t: TargetStatus, kpi: Kpi | None, as_of: date | None = None) -> str:
-    """The health of one target, in words (``as_of``: the date the data are judged at,
-    to say when a forecast date has already gone by)."""
-    unit = f" {kpi.unit}" if kpi else ""
-    name = kpi.name if kpi else t.kpi
-    due = long_date(t.due)
-    if t.current is None:
-        return f"{name}: no data since the cycle opened; target {num(t.target)}{unit} by {due}."
-    text = (
-        f"{name}: {num(t.current)}{unit} in {t.current_period} against a target of "
-        f"{num(t.target)}{unit} due {due}, from a baseline of {num(t.baseline)}{unit}; "
-        f"progress {pct(t.progress)} with {pct(t.elapsed)} of the time gone"
-    )
-    if t.forecast == "not converging":
-        text += "; the trend is not converging on the target"
-    elif (day := forecast_date(t.forecast)) is not None:
-        text += f"; the trend reaches the target around {long_date(day)}"
-        if day > t.due:
-            text += ", after the due date"
-        if as_of is not None and day <= as_of:
-            text += f" (already gone by: the period after {t.current_period} should show it)"
-    return text + "."
 
 
 def kpi_link(kpis: Mapping[str, Kpi], kpi_id: str, base: str = "") -> str:
@@ -226,14 +167,6 @@ def kpi_link(kpis: Mapping[str, Kpi], kpi_id: str, base: str = "") -> str:
     if kpi is None:
         return cell(kpi_id)
     return f"[{cell(kpi.name)}]({base}kpis/{kpi.id}.md)"
-
-
-def improvement_tensions(st: ImprovementStatus) -> list[Tension]:
-    """Every tension behind an improvement's ``tension`` flag, each KPI once."""
-    out: list[Tension] = []
-    for t in st.targets:
-        out += [x for x in t.tensions if x.kpi not in {o.kpi for o in out}]
-    return out
 
 
 def _commit_url(repository_url: str) -> str:

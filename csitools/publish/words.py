@@ -1,0 +1,87 @@
+"""What the pages say: numbers, money, dates and the sentences that explain a target's
+health. Plain text with no markup from user fields (the escaping helpers in ``pages``
+handle those), so every function here is safe to call on computed values."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from csitools.measure.status import ImprovementStatus, TargetStatus, Tension
+from csitools.register.model import Improvement, Kpi
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def num(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+
+
+def money(amount: float | None, currency: str = "") -> str:
+    if amount is None:
+        return "—"
+    if amount >= 1_000_000:
+        text = f"{amount / 1_000_000:,.3f}".rstrip("0").rstrip(".") + " M"
+    else:
+        text = f"{amount:,.0f}"
+    return f"{text} {currency}".strip()
+
+
+def long_date(day: date | None) -> str:
+    return "—" if day is None else f"{day.day} {day:%b %Y}"
+
+
+def period_last_day(end: date) -> date:
+    """The last day of a period, from its exclusive end (the first day after it)."""
+    return end - timedelta(days=1)
+
+
+def forecast_date(forecast: str | None) -> date | None:
+    if not forecast or forecast == "not converging":
+        return None
+    try:
+        return date.fromisoformat(forecast)
+    except ValueError:
+        return None
+
+
+def roi_label(imp: Improvement) -> str:
+    """An annual or monthly benefit against a one-off cost gives the first year's ROI."""
+    if imp.financial is not None and imp.financial.per in ("year", "month"):
+        return "First-year ROI"
+    return "ROI"
+
+
+def reason(t: TargetStatus, kpi: Kpi | None, as_of: date | None = None) -> str:
+    """The health of one target, in words (``as_of``: the date the data are judged at,
+    to say when a forecast date has already gone by)."""
+    unit = f" {kpi.unit}" if kpi else ""
+    name = kpi.name if kpi else t.kpi
+    due = long_date(t.due)
+    if t.current is None:
+        return f"{name}: no data since the cycle opened; target {num(t.target)}{unit} by {due}."
+    text = (
+        f"{name}: {num(t.current)}{unit} in {t.current_period} against a target of "
+        f"{num(t.target)}{unit} due {due}, from a baseline of {num(t.baseline)}{unit}; "
+        f"progress {pct(t.progress)} with {pct(t.elapsed)} of the time gone"
+    )
+    if t.forecast == "not converging":
+        text += "; the trend is not converging on the target"
+    elif (day := forecast_date(t.forecast)) is not None:
+        text += f"; the trend reaches the target around {long_date(day)}"
+        if day > t.due:
+            text += ", after the due date"
+        if as_of is not None and day <= as_of:
+            text += f" (already gone by: the period after {t.current_period} should show it)"
+    return text + "."
+
+
+def improvement_tensions(st: ImprovementStatus) -> list[Tension]:
+    """Every tension behind an improvement's ``tension`` flag, each KPI once."""
+    out: list[Tension] = []
+    for t in st.targets:
+        out += [x for x in t.tensions if x.kpi not in {o.kpi for o in out}]
+    return out
