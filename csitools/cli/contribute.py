@@ -1,8 +1,8 @@
 """csi new, init and import: the contributor's workflow.
 
-Thin adapters over ``scaffold`` (new entries, new registers) and ``transfer`` (import
-from a spreadsheet). Only this module prompts. ``csi export`` and ``csi reference``
-live in ``cli.derived``.
+Thin adapters over ``contribute.entries`` (new entries), ``contribute.scaffold`` (new
+registers) and ``contribute.importer`` (import from a spreadsheet). Only this module
+prompts. ``csi export`` and ``csi reference`` live in ``cli.derived``.
 """
 
 from __future__ import annotations
@@ -17,22 +17,20 @@ from typing import Any
 import click
 
 from csitools.cli.common import display, one_root, root_group
-from csitools.contribute.importer import FIELDS, plan_import
-from csitools.contribute.scaffold import (
-    BadTarget,
-    Conflict,
-    NotEmpty,
+from csitools.contribute.entries import (
     OutOfIds,
     check_entries,
     entry_path,
     enum,
-    init_register,
     next_ids,
     render_entry,
     scalar,
     schema_ref,
     write_entries,
 )
+from csitools.contribute.files import Conflict
+from csitools.contribute.importer import FIELDS, plan_import
+from csitools.contribute.scaffold import BadTarget, NotEmpty, init_register
 from csitools.publish.references import reference_pages
 from csitools.register.load import load_repository
 from csitools.register.model import Register, build_register

@@ -14,7 +14,7 @@ import click
 
 from csitools.cli.common import AS_OF, display, one_root, root_group, warn_problems
 from csitools.contribute.export import export_csv, export_json
-from csitools.contribute.scaffold import file_kind, in_the_way, replace_file
+from csitools.contribute.files import file_kind, in_the_way, replace_file
 from csitools.publish.references import reference_pages
 from csitools.publish.sitefolder import KEPT, kept_folder_of
 from csitools.validation import validate_repository

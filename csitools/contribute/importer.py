@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from csitools.contribute.scaffold import (
+from csitools.contribute.entries import (
     check_entries,
     entry_path,
     enum,

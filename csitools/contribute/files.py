@@ -1,0 +1,105 @@
+"""Writing files the user owns, safely: new files are created whole or not at all and
+never replace anything (``write_new``); generated files are replaced whole, keeping
+their mode (``replace_file``). ``file_kind`` and ``in_the_way`` say what is in a path's
+way before anything is written. Every file gets the mode ``open()`` would give it.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+
+class Conflict(Exception):
+    """Another writer took a path or an id while we were writing."""
+
+
+def _new_file_mode() -> int:
+    """The mode ``open()`` gives a new file: 0o666 less the umask (which can only be
+    read by setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _complete_temporary(path: Path, text: str, mode: int | None = None) -> str:
+    """A temporary file beside ``path`` holding all of ``text`` on disk, with ``mode``
+    (default: a new file's, not mkstemp's 0o600)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, _new_file_mode() if mode is None else mode)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create ``path`` holding ``text``, or raise FileExistsError: never overwrites,
+    never leaves a partial file (the complete text is linked into place)."""
+    tmp = _complete_temporary(path, text)
+    try:
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:
+            # No hard links on this file system: O_EXCL still refuses to overwrite.
+            with open(path, "x", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+    finally:
+        os.unlink(tmp)
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write a generated file whole (readers never see half of it), keeping the mode
+    of the file it replaces. Check first that ``path`` is a regular file or nothing
+    (``file_kind``): a link or a device would be replaced by a file."""
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = None
+    tmp = _complete_temporary(path, text, mode)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+_FILE_KINDS = (
+    (stat.S_ISREG, "a file"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def file_kind(path: Path) -> str | None:
+    """What is at ``path``, a link not followed: None when nothing is, else "a file"
+    (a regular one), "a folder", "a symbolic link", "a character device" and so on."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return next((kind for test, kind in _FILE_KINDS if test(mode)), "not a regular file")
+
+
+def in_the_way(folder: Path) -> Path | None:
+    """What stops files being made in ``folder``: the first of it and the folders
+    above it that exists and is not a folder (a file, say), or None."""
+    for path in (folder, *folder.parents):
+        if path.is_dir():
+            return None
+        if os.path.lexists(path):
+            return path
+    return None
