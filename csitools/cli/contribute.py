@@ -29,7 +29,8 @@ from csitools.contribute.entries import (
     write_entries,
 )
 from csitools.contribute.files import Conflict
-from csitools.contribute.importer import FIELDS, plan_import
+from csitools.contribute.importer import plan_import
+from csitools.contribute.rows import FIELDS
 from csitools.contribute.scaffold import BadTarget, NotEmpty, init_register
 from csitools.publish.references import reference_pages
 from csitools.register.load import load_repository
