@@ -20,14 +20,8 @@ import pytest
 from click.testing import CliRunner
 
 from csitools.cli.history import diff, diff_markdown
-from csitools.history.changes import (
-    TRACKED,
-    Change,
-    Comparison,
-    FileDiff,
-    field_changes,
-    read_tracked,
-)
+from csitools.history.changes import Change, field_changes
+from csitools.history.diff import Comparison, FileDiff
 from csitools.history.git import SHALLOW, HistoryUnavailable
 from csitools.history.revisions import (
     History,
@@ -36,6 +30,7 @@ from csitools.history.revisions import (
     load_history,
     status_timeline,
 )
+from csitools.history.tracked import TRACKED, read_tracked
 from csitools.problems import Problem
 from csitools.register.documents import FAILED, parse_yaml
 from tests.conftest import CASES, REPO, materialise

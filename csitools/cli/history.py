@@ -16,14 +16,8 @@ from typing import Any
 import click
 
 from csitools.cli.common import AS_OF, one_root
-from csitools.history.changes import (
-    Change,
-    Comparison,
-    FileDiff,
-    compare_trees,
-    read_worktree,
-    show,
-)
+from csitools.history.changes import Change, show
+from csitools.history.diff import Comparison, FileDiff, compare_trees
 from csitools.history.git import (
     GitError,
     HistoryUnavailable,
@@ -35,6 +29,7 @@ from csitools.history.git import (
     resolve_commit,
 )
 from csitools.history.revisions import History, approved_ids, load_history
+from csitools.history.tracked import read_worktree
 from csitools.validation import validate_repository
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from csitools.history.changes import TrackedData, is_tracked_path, read_tracked
+from csitools.history.tracked import TrackedData, is_tracked_path, read_tracked
 from csitools.register.documents import FAILED, parse_yaml
 
 SHALLOW = "history needs the full clone: fetch-depth: 0"

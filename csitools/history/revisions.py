@@ -21,17 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from csitools.history.changes import (
-    APPROVED,
-    Change,
-    TrackedData,
-    field_changes,
-    is_tracked_path,
-    kpis_targeted,
-    read_tracked,
-    stem_id,
-    summarise,
-)
+from csitools.history.changes import APPROVED, Change, field_changes, kpis_targeted, summarise
 from csitools.history.git import (
     NULL_SHA,
     GitError,
@@ -42,6 +32,7 @@ from csitools.history.git import (
     run_git,
     spawn,
 )
+from csitools.history.tracked import TrackedData, is_tracked_path, read_tracked, stem_id
 from csitools.register.load import discover, relative
 
 NOT_COMMITTED = "not committed yet"
