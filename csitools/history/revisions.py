@@ -5,16 +5,13 @@ that touched it (following renames), what it changed in the fields an auditor ca
 about (status, owner, priority, targets, baselines, cycles), and which target or
 baseline edits came after the entry had been approved.
 
-Git is read with two processes whatever the size of the register, run side by
-side: one ``git log`` that lists every commit with its changed files and their blob
-ids, and one ``git cat-file --batch`` that returns the blobs. Nothing here prints;
+Git is read by ``log`` (one ``git log`` and one ``git cat-file --batch`` whatever the
+size of the register); this module follows each file through it. Nothing here prints;
 problems with git become a ``HistoryUnavailable`` with the reason, never a crash.
 """
 
 from __future__ import annotations
 
-import tempfile
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,24 +23,15 @@ from csitools.history.git import (
     NULL_SHA,
     GitError,
     HistoryUnavailable,
-    complaint,
     open_repository,
     resolve_commit,
     run_git,
-    spawn,
 )
-from csitools.history.tracked import TrackedData, is_tracked_path, read_tracked, stem_id
+from csitools.history.log import Commit, FileChange, read_log
+from csitools.history.tracked import TrackedData, is_tracked_path, stem_id
 from csitools.register.load import discover, relative
 
 NOT_COMMITTED = "not committed yet"
-
-_LOG_FORMAT = "%x1e%H%x1f%aI%x1f%aN%x1f%aE%x1f%s"
-# No pathspec: git would diff each commit twice (to simplify history, then to show
-# it), which triples the time; files outside register/ and kpis/ are skipped here.
-_LOG_ARGS = (
-    *("log", "--date-order", "--root", "-M", "--raw", "--no-abbrev"),
-    *("--diff-merges=dense-combined", "-z", f"--format={_LOG_FORMAT}"),
-)
 
 
 @dataclass(frozen=True)
@@ -117,130 +105,6 @@ class ChangelogItem(NamedTuple):
 _REMOVED = (Change("$", None, None, "removed"),)
 
 
-# --- git log -------------------------------------------------------------------------
-
-
-class _FileChange(NamedTuple):
-    status: str
-    old_sha: str
-    new_sha: str
-    old_path: str
-    path: str
-
-
-class _Commit(NamedTuple):
-    sha: str
-    short: str
-    date: datetime
-    author: str
-    email: str
-    subject: str
-    files: tuple[_FileChange, ...]
-
-
-def _local(path: str, prefix: str) -> str:
-    """A path relative to the register's root; outside it, one no register file has."""
-    return path[len(prefix) :] if path.startswith(prefix) else "../" + path
-
-
-def _parse_record(record: bytes, prefix: str, short: int) -> _Commit:
-    """One commit of ``git log -z --raw``: a header, then per file a meta field and
-    one path (two for a rename). Merges come in combined form (``::``), whose first
-    blob is the first parent's and whose last is the merge's."""
-    header, _, rest = record.partition(b"\0")
-    sha, when, author, email, subject = header.decode("utf-8", "replace").split("\x1f", 4)
-    tokens = rest.split(b"\0")
-    files = []
-    i = 0
-    while i < len(tokens):
-        meta = tokens[i].lstrip(b"\n").decode()
-        i += 1
-        if not meta.startswith(":"):
-            continue
-        parts = meta.split()
-        parents = len(parts[0]) - len(parts[0].lstrip(":"))
-        shas = parts[parents + 1 : 2 * parents + 2]
-        if parents == 1:
-            status = parts[-1][0]
-        else:  # a merge that changed the file beyond what either side did
-            status = "A" if shas[0] == NULL_SHA else "D" if shas[-1] == NULL_SHA else "M"
-        old_path = path = tokens[i].decode("utf-8", "surrogateescape")
-        i += 1
-        if status in "RC":
-            path = tokens[i].decode("utf-8", "surrogateescape")
-            i += 1
-        old_path, path = _local(old_path, prefix), _local(path, prefix)
-        files.append(_FileChange(status, shas[0], shas[-1], old_path, path))
-    date = datetime.fromisoformat(when)
-    return _Commit(sha, sha[:short], date, author, email, subject, tuple(files))
-
-
-def _read_history(
-    root: Path, head: str, prefix: str, short: int
-) -> tuple[list[_Commit], dict[str, TrackedData | str]]:
-    """Every commit up to ``head`` with its changed files, and every blob they name,
-    read. ``git log`` and ``git cat-file --batch`` run side by side: a thread hands
-    cat-file the blob ids of each commit as git log lists it, while this thread
-    parses the blobs, so the YAML is parsed while git still computes diffs."""
-    commits: list[_Commit] = []
-    failures: list[BaseException] = []
-    with tempfile.TemporaryFile() as log_err, tempfile.TemporaryFile() as cat_err:
-        log = spawn(root, log_err, *_LOG_ARGS, head)
-        cat = spawn(root, cat_err, "cat-file", "--batch")
-        assert log.stdout and cat.stdin and cat.stdout
-        log_out, cat_in, cat_out = log.stdout, cat.stdin, cat.stdout
-        seen = {NULL_SHA}
-
-        def take(records: list[bytes]) -> None:
-            ids = []
-            for record in filter(None, records):
-                commits.append(_parse_record(record, prefix, short))
-                for file in commits[-1].files:
-                    for sha, path in ((file.old_sha, file.old_path), (file.new_sha, file.path)):
-                        if sha not in seen and is_tracked_path(path):
-                            seen.add(sha)
-                            ids.append(f"{sha}\n")
-            cat_in.write("".join(ids).encode())
-            cat_in.flush()
-
-        def feed() -> None:
-            pending = b""
-            try:
-                for chunk in iter(lambda: log_out.read1(1 << 16), b""):  # type: ignore[attr-defined]
-                    *records, pending = (pending + chunk).split(b"\x1e")
-                    take(records)
-                take([pending])
-            except BaseException as exc:  # re-raised by the caller
-                failures.append(exc)
-                log.kill()
-            finally:
-                cat_in.close()
-
-        feeder = threading.Thread(target=feed, name="csi-git-log", daemon=True)
-        feeder.start()
-        data: dict[str, TrackedData | str] = {}
-        try:
-            while header := cat_out.readline():
-                parts = header.split()
-                if len(parts) == 3:  # else "<id> missing"
-                    data[parts[0].decode()] = read_tracked(cat_out.read(int(parts[2]) + 1)[:-1], "")
-        except BaseException:
-            log.kill()
-            cat.kill()
-            raise
-        feeder.join()
-        for proc, err, command in ((log, log_err, "log"), (cat, cat_err, "cat-file")):
-            if proc.wait() != 0 and not failures:
-                err.seek(0)
-                failures.append(GitError(complaint(err.read(), command)))
-    if failures:
-        raise failures[0]
-    return commits, data
-
-
-# --- history -------------------------------------------------------------------------
-
-
 def load_history(root: Path, rev: str = "HEAD") -> History | HistoryUnavailable:
     """The history of every entry and KPI of the register at ``root``, up to ``rev``.
 
@@ -255,7 +119,7 @@ def load_history(root: Path, rev: str = "HEAD") -> History | HistoryUnavailable:
             head = resolve_commit(root, rev)
             # One abbreviation length for all: git's own for this repository's size.
             short = len(run_git(root, "rev-parse", "--short", head).strip())
-            commits, data = _read_history(root, head, repo.prefix, short)
+            commits, data = read_log(root, head, repo.prefix, short)
         except GitError as exc:
             return HistoryUnavailable(f"git cannot read the history of {root}: {exc}")
         entries = _build(commits, data)
@@ -268,14 +132,14 @@ def load_history(root: Path, rev: str = "HEAD") -> History | HistoryUnavailable:
     return History(head, entries, notes)
 
 
-def _lineages(commits: Sequence[_Commit]) -> dict[str, list[tuple[int, _FileChange]]]:
+def _lineages(commits: Sequence[Commit]) -> dict[str, list[tuple[int, FileChange]]]:
     """Group file changes by the file's newest path, following renames backwards.
 
     The log is in --date-order (children before parents, newest first), so a rename
     is met before the older commits that knew the file by its old name.
     """
     alias: dict[str, str] = {}
-    lineages: dict[str, list[tuple[int, _FileChange]]] = {}
+    lineages: dict[str, list[tuple[int, FileChange]]] = {}
     for position, commit in enumerate(commits):
         for change in commit.files:
             # A move into or out of register/ or kpis/ is a creation or a deletion here.
@@ -297,7 +161,7 @@ def _lineages(commits: Sequence[_Commit]) -> dict[str, list[tuple[int, _FileChan
 
 
 def _build(
-    commits: Sequence[_Commit], blobs: Mapping[str, TrackedData | str]
+    commits: Sequence[Commit], blobs: Mapping[str, TrackedData | str]
 ) -> dict[str, tuple[Revision, ...]]:
     lineages = _lineages(commits)
     # Entries first: a KPI baseline edit is judged by the approvals that came before it.
@@ -360,9 +224,6 @@ def _build(
             )
         revisions[key] = tuple(reversed(out))
     return dict(sorted(revisions.items()))
-
-
-# --- views for the site ------------------------------------------------------------
 
 
 def status_timeline(revisions: Sequence[Revision]) -> list[StatusStep]:

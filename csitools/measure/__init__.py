@@ -2,6 +2,7 @@
 
 In: the model from ``csitools.register`` and the CSV files its KPIs name.
 Out: ``csvdata`` reads each CSV once (cells parsed, bad cells located), ``series``
-turns a KPI's source into one value per period, and ``status`` computes health,
-outcomes, forecasts, flags and scores: the one definition every page and command uses.
+turns a KPI's source into one value per period, ``health`` holds the arithmetic of
+health, ``priority`` the score, lane and ROI, and ``status`` applies them to every
+target and entry: the one definition every page and command uses.
 """

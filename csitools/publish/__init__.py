@@ -2,7 +2,8 @@
 
 In: the ``Validation`` from ``csitools.validation`` and the ``History`` from
 ``csitools.history``. Out: ``charts`` (specs -> drawing -> cached files), ``pages``
-(the Markdown of every generated page, from the Jinja2 templates in ``templates/csi``),
+(the Markdown of every generated page, from the Jinja2 templates in ``templates/csi``,
+with ``words`` for numbers, dates and sentences),
 ``references`` (field and command reference pages), ``sitefolder`` (which site folders
 a build may empty) and ``plugin`` (the MkDocs plugin ``csi``, a thin adapter).
 """
