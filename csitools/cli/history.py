@@ -80,7 +80,9 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 def _edits(c: Comparison) -> tuple[list[tuple[FileDiff, Change]], ...]:
     """The changes by section: status, targets and baselines, everything else."""
-    status, targets, other = [], [], []
+    status: list[tuple[FileDiff, Change]] = []
+    targets: list[tuple[FileDiff, Change]] = []
+    other: list[tuple[FileDiff, Change]] = []
     for file in c.changed:
         for change in file.changes:
             section = {"status": status, "target": targets, "baseline": targets}

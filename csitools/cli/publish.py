@@ -10,6 +10,7 @@ import socket
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,8 +20,11 @@ from csitools.publish.sitefolder import kept_folder_of, kept_folders, unsafe_sit
 from csitools.reporting import report_text
 from csitools.validation import validate_repository, validate_repository_once
 
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
-def _mkdocs_config(root: Path, strict: bool, **overrides: object):  # type: ignore[no-untyped-def]
+
+def _mkdocs_config(root: Path, strict: bool, **overrides: Any) -> MkDocsConfig:
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 

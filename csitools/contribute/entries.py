@@ -113,7 +113,7 @@ def _plain_ok(text: str, flow: bool = False) -> bool:
     if any(not c.isprintable() for c in text):
         return False
     try:
-        return yaml.safe_load(f"k: {text}\n") == {"k": text}
+        return bool(yaml.safe_load(f"k: {text}\n") == {"k": text})
     except yaml.YAMLError:
         return False
 

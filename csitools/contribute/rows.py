@@ -64,7 +64,14 @@ STATUSES = {alias: status for status, aliases in _STATUSES.items() for alias in 
 # come in as approved, with a note saying what to add.
 _NEEDS_CYCLE = ["inprogress", "wip", "active", "started", "ongoing", "measuring", "monitoring"]
 _NEEDS_CYCLE += ["completed", "complete", "done", "closed", "implemented", "finished"]
-_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d %b %Y", "%d %B %Y")
+_DATE_FORMATS: tuple[str, ...] = (
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y/%m/%d",
+    "%d %b %Y",
+    "%d %B %Y",
+)
 _DATE_FORMATS += ("%d-%b-%Y", "%d-%B-%Y", "%b %d %Y", "%B %d %Y", "%d/%m/%y", "%d %b %y")
 
 

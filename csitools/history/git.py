@@ -138,8 +138,9 @@ def main_branch(root: Path) -> str:
         except (OSError, UnicodeDecodeError):
             continue
         data, _, _, _ = parse_yaml(text, name)
-        if data is not FAILED and isinstance(data, dict) and isinstance(data.get("branch"), str):
-            return data["branch"]
+        branch = data.get("branch") if data is not FAILED and isinstance(data, dict) else None
+        if isinstance(branch, str):
+            return branch
     return "main"
 
 

@@ -41,7 +41,7 @@ class CsvData:
     header: list[str]
     table: pa.Table
     real: Path | None = None
-    cache: dict[tuple, Any] = field(default_factory=dict)
+    cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     _starts: list[int] | None = field(default=None, repr=False)
 
     def line(self, row: int) -> int:
@@ -117,10 +117,14 @@ def read_csv(
     return CsvData(text, header, table, real), []
 
 
-def _arrow_read(real: Path, columns: list[str], invalid: list, careful: bool = False) -> pa.Table:
-    parse = pacsv.ParseOptions(
-        newlines_in_values=careful, invalid_row_handler=lambda row: invalid.append(row) or "skip"
-    )
+def _arrow_read(
+    real: Path, columns: list[str], invalid: list[Any], careful: bool = False
+) -> pa.Table:
+    def skip(row: Any) -> str:
+        invalid.append(row)
+        return "skip"
+
+    parse = pacsv.ParseOptions(newlines_in_values=careful, invalid_row_handler=skip)
     return pacsv.read_csv(
         real,
         read_options=pacsv.ReadOptions(use_threads=not careful),
@@ -160,7 +164,10 @@ def bad_cells(data: CsvData, column: str, rows: np.ndarray, bad: np.ndarray, wha
 
 # -- conversions: a text column -> numpy values, and masks of valid and bad cells -------
 def as_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    return array.to_numpy(zero_copy_only=False) if isinstance(array, pa.Array) else array.to_numpy()
+    values: np.ndarray = (
+        array.to_numpy(zero_copy_only=False) if isinstance(array, pa.Array) else array.to_numpy()
+    )
+    return values
 
 
 def parse_numbers(raw: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

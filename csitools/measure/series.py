@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pyarrow as pa
@@ -104,7 +105,7 @@ def latest_complete(series: Series, as_of: date, partial: bool = False) -> Point
 
 
 def load_series(
-    sources: Mapping[str, Mapping], root: Path
+    sources: Mapping[str, Mapping[str, Any]], root: Path
 ) -> tuple[dict[str, Series], list[Problem]]:
     """A Series for every KPI whose data could be read, and a Problem for every bad input.
 
@@ -131,7 +132,9 @@ def load_series(
         columns = list(dict.fromkeys(c for kpi in kpis for c in _columns(sources[kpi])))
         data, file_problems = read_csv(real, text, columns, kpis)
         problems += file_problems
-        for kpi in kpis if data is not None else ():
+        if data is None:
+            continue
+        for kpi in kpis:
             source = sources[kpi]
             try:
                 missing = [column for column in _columns(source) if column not in data.header]
@@ -157,7 +160,7 @@ class _Bad(Exception):
     """Bad data for one KPI (its args are the Problems): it gets no series."""
 
 
-def _columns(source: Mapping) -> list[str]:
+def _columns(source: Mapping[str, Any]) -> list[str]:
     if "measure" not in source:
         return ["period", "value"]
     m = source["measure"]
@@ -216,7 +219,7 @@ def _time_series(kpi: str, data: CsvData) -> Series:
     return Series(kpi, data.text, granularity, tuple(points), len(points), len(rows) - len(points))
 
 
-def _tickets(kpi: str, source: Mapping, data: CsvData) -> Series:
+def _tickets(kpi: str, source: Mapping[str, Any], data: CsvData) -> Series:
     measure = source["measure"]
     kinds = [kind for kind in MEASURES if kind in measure]
     if len(kinds) != 1:
@@ -276,7 +279,9 @@ def _tickets(kpi: str, source: Mapping, data: CsvData) -> Series:
     return Series(kpi, data.text, source["period"], points, counted, len(ok) - counted + keyless)
 
 
-def _keep_last(data: CsvData, source: Mapping, problems: list[Problem]) -> tuple[np.ndarray, int]:
+def _keep_last(
+    data: CsvData, source: Mapping[str, Any], problems: list[Problem]
+) -> tuple[np.ndarray, int]:
     """The rows kept (indexes, in file order) and how many rows had no key."""
     key, order_by = source.get("key"), source.get("order_by")
     if key is None:
@@ -301,7 +306,9 @@ def _keep_last(data: CsvData, source: Mapping, problems: list[Problem]) -> tuple
     return kept, keyless
 
 
-def _order(data: CsvData, column: str, source: Mapping, problems: list[Problem]) -> np.ndarray:
+def _order(
+    data: CsvData, column: str, source: Mapping[str, Any], problems: list[Problem]
+) -> np.ndarray:
     """order_by as sortable numbers: numeric when its first value is a number, timestamps
     when that parses as one, else the text's rank. A column that starts numeric and has a
     stray cell is an error rather than silently sorted as text ('10' < '9')."""
@@ -340,7 +347,7 @@ def _aggregate(micros: np.ndarray, values: np.ndarray, period: str, how: str) ->
     result = grouped.quantile(0.9) if how == "p90" else getattr(grouped, how)()
     points = []
     for key, value in result.items():
-        k = int(key)
+        k = int(cast(float, key))
         if period in ("day", "week"):
             day = _EPOCH + timedelta(days=k)
             iso = day.isocalendar()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from csitools.measure.health import (
     better,
@@ -139,7 +140,7 @@ def assess_target(
     e = round(elapsed(cycle.opened, target.by, as_of), 4)
     partial = bool(kpi.source.get("partial")) if kpi else False
     point = latest_complete(series, as_of, partial) if series else None
-    base = dict(
+    base: dict[str, Any] = dict(
         kpi=target.kpi,
         cycle=cycle.number,
         baseline=b,
@@ -322,11 +323,11 @@ def assess_improvement(
             problems.append(_outcome_problem(imp, cycle.number, outcome, reg.kpis))
     targets: tuple[TargetStatus, ...] = ()
     health: str | None = None
-    cycle = imp.open_cycle
-    if cycle is not None and imp.status in ("approved", "in-progress", "measuring"):
+    current = imp.open_cycle
+    if current is not None and imp.status in ("approved", "in-progress", "measuring"):
         targets = tuple(
-            assess_target(imp, cycle, t, reg.kpis, all_series, as_of, reg.settings.tolerance)
-            for t in cycle.targets
+            assess_target(imp, current, t, reg.kpis, all_series, as_of, reg.settings.tolerance)
+            for t in current.targets
         )
         health = worst([t.health for t in targets])
     elif imp.status == "completed" and outcomes:

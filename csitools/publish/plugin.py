@@ -208,7 +208,7 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         if hit is not None:
             page.toc = get_toc(hit["toc"])
             page.present_anchor_ids = set(hit["anchors"])
-            return hit["html"]
+            return str(hit["html"])
         html = disarm_links(html)
         entry = {
             "html": html,

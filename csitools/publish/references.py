@@ -76,7 +76,7 @@ def _type(node: Mapping[str, Any], schema: Mapping[str, Any]) -> str:
         return " or ".join(dict.fromkeys(_type(b, schema) for b in node["anyOf"]))
     kind = node.get("type")
     if isinstance(kind, list):
-        return " or ".join(_TYPES.get(k, k) for k in kind)
+        return " or ".join(_TYPES.get(k, str(k)) for k in kind)
     if kind == "string" and node.get("format") == "date":
         return "date"
     if kind == "array":

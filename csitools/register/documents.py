@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -119,7 +119,7 @@ class _Builder:
                     for i, item in enumerate(node.value)
                 ]
             self._check_tag(node, where, "map")
-            return self._mapping(node, where)
+            return self._mapping(cast(yaml.MappingNode, node), where)
         finally:
             self._active.discard(id(node))
 

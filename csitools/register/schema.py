@@ -22,7 +22,7 @@ from csitools.problems import Problem, Where, json_path
 try:
     import jsonschema_rs
 except ImportError:  # pragma: no cover
-    jsonschema_rs = None
+    jsonschema_rs = None  # type: ignore[assignment]
 
 
 def _line(lines: Mapping[Where, int], where: Where) -> int:
@@ -37,7 +37,8 @@ def _line(lines: Mapping[Where, int], where: Where) -> int:
 def load_schema(kind: str) -> dict[str, Any]:
     """The shipped JSON Schema for ``kind`` (improvement, kpi, people, settings)."""
     text = resources.files("csitools.schemas").joinpath(f"{kind}.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 @cache
@@ -102,10 +103,13 @@ def _meant(key: str, allowed: list[str]) -> str | None:
 def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Where, str]]:
     """Human messages, each saying how to fix it, for one jsonschema error."""
     where: Where = tuple(error.absolute_path)
-    v, value, arg = error.validator, error.instance, error.validator_value
+    v = error.validator
+    value: Any = error.instance
+    arg: Any = error.validator_value
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
     if v == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        noun = error.schema.get("x-key-kind", "field")  # a mapping of operators: "operator"
+        allowed = sorted(schema.get("properties", {}))
+        noun = schema.get("x-key-kind", "field")  # a mapping of operators: "operator"
         for key in sorted(set(value) - set(allowed)):
             near = _ALIASES.get(key) if _ALIASES.get(key) in allowed else _meant(key, allowed)
             hint = f"did you mean {near!r}?" if near else "remove it, or fix its spelling."
@@ -118,7 +122,7 @@ def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Where,
             yield (*where, key), f"unknown {noun} {key!r}: {hint} Allowed here: {allowed_here}"
     elif v == "required":
         # A misspelt field is one problem: the unknown field's "did you mean" names it.
-        allowed = sorted(error.schema.get("properties", {}))
+        allowed = sorted(schema.get("properties", {}))
         meant = {_meant(key, allowed) for key in value if key not in allowed}
         for key in arg:
             if key not in value and key not in meant:
@@ -127,8 +131,8 @@ def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Where,
         yield where, f"expected {_expected(arg)}, found {describe(value)}"
     elif v == "enum":
         choices = [c for c in arg if c is not None]
-        near = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
-        hint = f"; did you mean {near[0]!r}?" if near else ""
+        close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
         yield where, f"{value!r} is not one of: {', '.join(map(str, choices))}{hint}"
     elif v == "const":
         yield where, f"must be {json.dumps(arg)}, found {describe(value)}"
@@ -171,7 +175,7 @@ def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Where,
                         seen_msgs.add(item)
                         yield item
         else:
-            types = [e.validator_value for e in error.context if e.validator == "type"]
+            types: list[Any] = [e.validator_value for e in error.context if e.validator == "type"]
             flat = [t for ts in types for t in ([ts] if isinstance(ts, str) else ts)]
             yield where, f"expected {_expected(flat)}, found {describe(value)}"
     else:  # pragma: no cover - a keyword the schemas do not use yet
@@ -203,8 +207,9 @@ def validate_data(
 def _surprise(error: jsonschema.ValidationError, where: Where, word: str, value: Any) -> str:
     """The message for a YAML 1.1 boolean (yes/no/on/off) that broke the schema:
     explain the reading, unless quoting it would not help either."""
-    if error.validator == "enum" and word not in error.validator_value:
-        choices = [str(c) for c in error.validator_value if c is not None]
+    arg: Any = error.validator_value
+    if error.validator == "enum" and word not in arg:
+        choices = [str(c) for c in arg if c is not None]
         return f"{word!r} is not one of: {', '.join(choices)}"
     return (
         f"{word!r} is read as the boolean {str(value).lower()} "

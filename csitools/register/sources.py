@@ -4,15 +4,16 @@ columns the source names. Part of ``check_register``."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from csitools.problems import Problem, Where, did_you_mean
 from csitools.register.documents import problem_at
 from csitools.register.model import Kpi, Register
 
 
-def source_columns(source: dict) -> list[tuple[Where, str]]:
+def source_columns(source: Mapping[str, Any]) -> list[tuple[Where, str]]:
     """The CSV columns a KPI source names, each with where it is named."""
     if "measure" not in source:
         return [(("source", "csv"), "period"), (("source", "csv"), "value")]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import matplotlib
 from matplotlib import dates as mdates
@@ -24,6 +24,9 @@ from matplotlib.transforms import Bbox
 
 from csitools.publish.charts.specs import ChartSpec, Panel, num
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies. Every line
 # also has its own dash pattern and a direct label, so colour is never the only cue.
 INK, BLUE, GREEN, VERMILLION = "#000000", "#0072B2", "#009E73", "#D55E00"
@@ -35,7 +38,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "asof": {"color": GREY, "linestyle": "-", "linewidth": 1.0},
 }
 
-RC: dict[str, Any] = {
+RC: dict[RcKeyType, Any] = {
     # DejaVu Sans ships with matplotlib, so text is measured the same on every machine;
     # the SVG names it, then sans-serif, for browsers that lack it.
     "font.family": "sans-serif",
@@ -91,8 +94,10 @@ def drawn(label: Annotation) -> bool:
     """Whether matplotlib draws the label: not when its anchor lies outside the panel."""
     if label.xycoords != "data":
         return True
-    x, y = label.axes.transData.transform(label.xy)
-    return bool(label.axes.get_window_extent().contains(x, y))
+    axes = label.axes
+    assert axes is not None  # every label here is made by ax.annotate
+    x, y = axes.transData.transform(label.xy)
+    return bool(axes.get_window_extent().contains(x, y))
 
 
 def _settle(ax: Axes, labels: list[Annotation], fixed: Sequence[Any] = ()) -> None:
@@ -100,7 +105,7 @@ def _settle(ax: Axes, labels: list[Annotation], fixed: Sequence[Any] = ()) -> No
     texts): one that runs past a side is turned to the other side of its anchor; one
     that overlaps moves away from its anchor, the way it was placed or else the other
     way, to the nearest height where it is clear and inside the plot."""
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = cast(FigureCanvasAgg, ax.figure.canvas).get_renderer()
     frame = ax.get_window_extent(renderer)
     to_points = 72 / ax.figure.dpi
     placed: list[Bbox] = [text.get_window_extent(renderer) for text in fixed]
@@ -200,7 +205,7 @@ def _draw_panel(ax: Axes, panel: Panel, bottom: bool) -> None:
         # of it and across from where the series came, clear of the point's height.
         kw = {**OFFSET, "ha": "left", "va": "center", "color": BLUE}
         label = ax.annotate(last, (xs[-1], ys[-1]), xytext=(6, 12 if up else -12), **kw)
-        renderer = ax.figure.canvas.get_renderer()
+        renderer = cast(FigureCanvasAgg, ax.figure.canvas).get_renderer()
         box = label.get_window_extent(renderer)
         frame = ax.get_window_extent(renderer)
         if box.x1 > frame.x1:

@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from typing import TypeGuard
 
 import matplotlib
 
@@ -198,8 +199,8 @@ def _cycle_end(cycle: Cycle, as_of: date) -> date:
     return cycle.closed or max([as_of, *(t.by for t in cycle.targets)])
 
 
-def _is_date(forecast: str | None) -> bool:
-    return bool(forecast) and forecast[0].isdigit()  # else None or 'not converging'
+def _is_date(forecast: str | None) -> TypeGuard[str]:
+    return forecast is not None and forecast[:1].isdigit()  # else None or 'not converging'
 
 
 def improvement_spec(
@@ -217,10 +218,11 @@ def improvement_spec(
     )
     start = _shift(imp.cycles[0].opened, -LEAD_DAYS)
     end = max(_cycle_end(c, as_of) for c in imp.cycles)
-    for ts in opened.values():
-        if _is_date(ts.forecast):
+    for target_st in opened.values():
+        if _is_date(target_st.forecast):
             # A year past the due date at most, so a far forecast cannot squash the plot.
-            end = max(end, min(date.fromisoformat(ts.forecast), _shift(ts.due, 365)))
+            latest = _shift(target_st.due, 365)
+            end = max(end, min(date.fromisoformat(target_st.forecast), latest))
     x_range = (start.isoformat(), _shift(end, 31).isoformat())
     kpi_ids = list(dict.fromkeys(t.kpi for c in imp.cycles for t in c.targets))
     panels, sentences = [], []
