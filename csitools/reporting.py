@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from csitools.measure.series import Point
 from csitools.measure.status import ImprovementStatus, RegisterStatus
 from csitools.problems import Problem
 
@@ -76,6 +77,10 @@ def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
 
 
+def _point(point: Point | None) -> dict[str, Any] | None:
+    return None if point is None else {"period": point.period, "value": _round(point.value)}
+
+
 def status_dict(status: RegisterStatus) -> dict[str, Any]:
     """The machine-readable status; the shape `csi status --format json` promises."""
     return {
@@ -99,6 +104,9 @@ def status_dict(status: RegisterStatus) -> dict[str, Any]:
                         "target": t.target,
                         "current": _round(t.current),
                         "current_period": t.current_period,
+                        "judged": _round(t.judged),
+                        "judged_period": t.judged_period,
+                        "since": _point(t.since),
                         "progress": _round(t.progress),
                         "elapsed": _round(t.elapsed),
                         "due": t.due.isoformat(),

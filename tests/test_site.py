@@ -197,7 +197,8 @@ def test_glossary_defines_terms_and_states_the_health_rules(built: Path) -> None
     words = text(page)
     assert "README" not in words
     assert '<a href="#health-rules">the health rules</a>' in page
-    assert "regressed p < 0: worse than the baseline" in words
+    assert "regressed before the due date, p < 0: worse than the baseline" in words
+    assert "missed the due date has passed and p < 1 in the period judged" in words
     assert "first-year ROI" in words
 
 

@@ -29,6 +29,20 @@ def progress(baseline: float, target: float, current: float) -> float:
     return (current - baseline) / (target - baseline)
 
 
+def target_health(p: float, e: float, tolerance: float, past_due: bool, stale: bool) -> str:
+    """One target's health from its progress p and time gone e (README, "Computed
+    status"); ``past_due``: p is the due date's, and the question is "did we get there?"."""
+    if past_due:
+        return "achieved" if p >= 1 else "missed"
+    if p < 0:
+        return "regressed"
+    if p >= 1:
+        return "achieved"
+    if stale:
+        return "stale"
+    return "at-risk" if p < e - tolerance else "on-track"
+
+
 def outcome_of(p: float) -> str:
     if p >= 1:
         return "met"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from csitools.measure.due import judge_after_due
 from csitools.measure.health import (
     better,
     elapsed,
@@ -22,6 +23,7 @@ from csitools.measure.health import (
     outcome_of,
     past_threshold,
     progress,
+    target_health,
     worst,
 )
 from csitools.measure.priority import lane, roi, score
@@ -60,6 +62,14 @@ class TargetStatus:
     flags: tuple[str, ...]
     tensions: tuple[Tension, ...] = ()
     """What is behind the ``tension`` flag."""
+    judged: float | None = None
+    judged_period: str | None = None
+    """The value health is judged on, and its period: the latest complete period, or
+    once the due date has passed, the last period ending on or before it."""
+    since: Point | None = None
+    """After the due date, what happened since: the latest period short of a target met
+    by the due date (flag ``slipped``), or the first period that reached a missed target
+    (flag ``reached-late``)."""
 
 
 @dataclass(frozen=True)
@@ -149,7 +159,13 @@ def assess_target(
         due=target.by,
         elapsed=e,
     )
-    if kpi is None or b is None or point is None or point.end <= cycle.opened:
+    judged, after = point, None
+    if series is not None and b is not None and as_of > target.by:
+        after = judge_after_due(
+            series, target.by, point, lambda v: progress(b, target.value, v) >= 1
+        )
+        judged = after.judged
+    if kpi is None or b is None or point is None or judged is None or judged.end <= cycle.opened:
         return TargetStatus(
             **base,
             current=None,
@@ -158,37 +174,30 @@ def assess_target(
             health="no-data",
             forecast=None,
             flags=(),
+            judged_period=after.judged_period if after else None,
         )
-    c = point.value
-    p = progress(b, target.value, c)
-    if p < 0:
-        health = "regressed"
-    elif p >= 1:
-        health = "achieved"
-    elif as_of > target.by:
-        health = "missed"
-    elif is_stale(point, kpi.review_cadence, as_of):
-        health = "stale"
-    elif p < e - tolerance:
-        health = "at-risk"
-    else:
-        health = "on-track"
-    flags = []
+    assert series is not None
+    c, p = point.value, progress(b, target.value, judged.value)
+    flags = [after.flag] if after and after.flag else []
     if past_threshold(kpi, c):
         flags.append("threshold-breach")
     pulled = _tensions(kpi, kpis, all_series, as_of, tolerance) if better(kpi, c, b) > 0 else ()
     if pulled:
         flags.append("tension")
-    since = [pt for pt in series.points if pt.end > cycle.opened and pt.end <= point.end]  # type: ignore[union-attr]
+    stale = is_stale(point, kpi.review_cadence, as_of)
+    since = [pt for pt in series.points if pt.end > cycle.opened and pt.end <= point.end]
     return TargetStatus(
         **base,
         current=c,
         current_period=point.period,
         progress=round(p, 4),
-        health=health,
-        forecast=forecast(since, b, target.value, p),
+        health=target_health(p, e, tolerance, after is not None, stale),
+        forecast=forecast(since, b, target.value, progress(b, target.value, c)),
         flags=tuple(flags),
         tensions=pulled,
+        judged=judged.value,
+        judged_period=judged.period,
+        since=after.since if after else None,
     )
 
 

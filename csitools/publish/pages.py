@@ -41,6 +41,7 @@ from csitools.publish.words import (
     period_last_day,
     reason,
     roi_label,
+    since_note,
 )
 from csitools.register.model import LIFECYCLE, Improvement, Kpi, Register
 
@@ -210,6 +211,7 @@ def _environment(overrides: Path | None) -> jinja2.Environment:
         baseline_from=baseline_from,
         forecast_note=forecast_note,
     )
+    env.globals.update(since_note=since_note)
     return env
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from csitools.measure.periods import period_bounds
 from csitools.measure.status import ImprovementStatus, TargetStatus, Tension
 from csitools.register.model import Improvement, Kpi
 
@@ -55,10 +56,46 @@ def roi_label(imp: Improvement) -> str:
     return "ROI"
 
 
+def unit_suffix(kpi: Kpi | None) -> str:
+    """A KPI's unit as it follows a number: "86.05%", "15.4 hours"."""
+    if kpi is None:
+        return ""
+    return kpi.unit if kpi.unit == "%" else f" {kpi.unit}"
+
+
+def period_name(label: str) -> str:
+    """A period label in words: '2026-10' -> 'Oct 2026', '2026-10-05' -> '5 Oct 2026',
+    '2026-W43' -> 'week 43 of 2026', '2026-Q3' -> 'Q3 2026'."""
+    try:
+        granularity, start, _ = period_bounds(label)
+    except ValueError:
+        return label
+    if granularity == "day":
+        return long_date(start)
+    if granularity == "week":
+        return f"week {int(label[-2:])} of {label[:4]}"
+    if granularity == "month":
+        return f"{start:%b %Y}"
+    return f"{label[-2:]} {label[:4]}"
+
+
+def since_note(t: TargetStatus, kpi: Kpi | None) -> str:
+    """What happened after the due date, beside the verdict: "met on 30 Sep 2026,
+    86.05% in Oct 2026" (slipped), "reached in Nov 2026, after the due date"."""
+    if t.since is None:
+        return ""
+    if "slipped" in t.flags:
+        value = f"{num(t.since.value)}{unit_suffix(kpi)}"
+        return f"met on {long_date(t.due)}, {value} in {period_name(t.since.period)}"
+    return f"reached in {period_name(t.since.period)}, after the due date"
+
+
 def reason(t: TargetStatus, kpi: Kpi | None, as_of: date | None = None) -> str:
     """The health of one target, in words (``as_of``: the date the data are judged at,
-    to say when a forecast date has already gone by)."""
-    unit = f" {kpi.unit}" if kpi else ""
+    to say when a forecast date has already gone by, and whether the due date has)."""
+    if as_of is not None and as_of > t.due and t.judged_period is not None:
+        return _reason_after_due(t, kpi)
+    unit = unit_suffix(kpi)
     name = kpi.name if kpi else t.kpi
     due = long_date(t.due)
     if t.current is None:
@@ -76,6 +113,25 @@ def reason(t: TargetStatus, kpi: Kpi | None, as_of: date | None = None) -> str:
             text += ", after the due date"
         if as_of is not None and day <= as_of:
             text += f" (already gone by: the period after {t.current_period} should show it)"
+    return text + "."
+
+
+def _reason_after_due(t: TargetStatus, kpi: Kpi | None) -> str:
+    """The verdict on the due date's period, and what happened since."""
+    unit, name, due = unit_suffix(kpi), kpi.name if kpi else t.kpi, long_date(t.due)
+    judged = period_name(t.judged_period or "")
+    if t.judged is None:
+        return (
+            f"{name}: no value for {judged}, the last period by the due date {due}; "
+            f"target {num(t.target)}{unit}."
+        )
+    text = (
+        f"{name}: {num(t.judged)}{unit} in {judged}, the last period by the due date {due}, "
+        f"against a target of {num(t.target)}{unit} from a baseline of "
+        f"{num(t.baseline)}{unit}: {t.health} (progress {pct(t.progress)})"
+    )
+    if t.since is not None:
+        text += ("; slipped since: " if "slipped" in t.flags else "; ") + since_note(t, kpi)
     return text + "."
 
 
