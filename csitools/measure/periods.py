@@ -94,12 +94,13 @@ def keys_of(micros: np.ndarray, granularity: str) -> np.ndarray:
     """The period key of each timestamp (microseconds since 1970): days since 1970 for a
     day, the Monday's day for a week, months since 1970 for a month, quarters for a
     quarter."""
-    days = micros // US_PER_DAY
+    days: np.ndarray = micros // US_PER_DAY
     if granularity == "day":
         return days
     if granularity == "week":
-        return days - (days + 3) % 7  # 1970-01-01 was a Thursday: this is the Monday
-    months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        mondays: np.ndarray = days - (days + 3) % 7  # 1970-01-01 was a Thursday
+        return mondays
+    months: np.ndarray = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
     return months if granularity == "month" else months // 3
 
 
