@@ -18,6 +18,7 @@ from csitools.problems import Problem
 from csitools.register.checks import check_register
 from csitools.register.load import YAML_SUFFIXES, load_repository
 from csitools.register.model import Register, build_register
+from csitools.register.reviewchecks import check_reviews
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def validate_repository(root: Path, as_of: date | None = None) -> Validation:
     as_of = as_of or date.today()
     loaded = load_repository(root)
     register = build_register(loaded)
-    problems = [*loaded.problems, *check_register(register)]
+    problems = [*loaded.problems, *check_register(register), *check_reviews(register)]
     bad_sources = {p.path for p in problems if p.json_path.startswith("$.source")}
     sources = {kpi.id: kpi.source for kpi in register.kpis.values() if kpi.path not in bad_sources}
     series, metric_problems = load_series(sources, root)
@@ -68,7 +69,7 @@ def _fingerprint(root: Path, as_of: date) -> tuple[object, ...]:
     """What a validation depends on: every register file's and data file's path, size
     and modification time (stat only, no reading)."""
     entries: list[tuple[str, int, int, int]] = []
-    for folder in ("register", "kpis", "site_config"):
+    for folder in ("register", "kpis", "reviews", "site_config"):
         base = root / folder
         if base.is_dir():
             for path in sorted(base.rglob("*")):

@@ -55,7 +55,7 @@ FLAGS = [
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("browser") / "repo"
     root.mkdir()
-    for part in ("register", "kpis", "site_config"):
+    for part in ("register", "kpis", "reviews", "site_config"):
         shutil.copytree(REPO / part, root / part)
     shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
     (root / "register" / "CSI-0099-payload.yaml").write_text(

@@ -229,7 +229,7 @@ def test_init_makes_a_register_that_validates_and_builds(
     result = csi("init", "cir", "--title", "Example Org: Improvement Register")
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "wrote 21 files into cir/\n"
+        "wrote 22 files into cir/\n"
         "next: put yourself in register/people.yaml, set site_config/register.yml, then\n"
         "  cd cir && csi validate && csi build\n"
     )
@@ -245,6 +245,7 @@ def test_init_makes_a_register_that_validates_and_builds(
         ".schemas/improvement.schema.json",
         ".schemas/kpi.schema.json",
         ".schemas/people.schema.json",
+        ".schemas/review.schema.json",
         ".schemas/settings.schema.json",
         "README.md",
         "kpis/README.md",
@@ -300,7 +301,7 @@ def test_init_refuses_a_folder_in_use_and_force_never_overwrites(
     result = csi("init", "cir", "--force")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[:3] == [
-        "wrote 20 files into cir/",
+        "wrote 21 files into cir/",
         "skipped 1 that exist already (left as they were):",
         "  README.md",
     ]
@@ -632,15 +633,15 @@ def test_export_to_a_file(repo: Path) -> None:
          "or leave out --out to write to standard output"),
         ("register/CSI-0001-email-resolution.yaml", "register/CSI-0001-email-resolution.yaml "
          "is inside register/, which holds the register's own files; write the export "
-         "outside register/, kpis/, site_config/, .git/, .cache/"),
+         "outside register/, kpis/, reviews/, site_config/, .git/, .cache/"),
         ("register/../kpis/x.csv", "register/../kpis/x.csv is inside kpis/, which holds the "
-         "register's own files; write the export outside register/, kpis/, site_config/, "
-         ".git/, .cache/"),
+         "register's own files; write the export outside register/, kpis/, reviews/, "
+         "site_config/, .git/, .cache/"),
         ("register/people.yaml/x.csv", "register/people.yaml is a file, not a folder; choose "
          "another path"),
         ("no/such/x.csv", "the folder no/such does not exist; create it or choose another path"),
         (".git/config", ".git/config is inside .git/, which holds the register's own files; "
-         "write the export outside register/, kpis/, site_config/, .git/, .cache/"),
+         "write the export outside register/, kpis/, reviews/, site_config/, .git/, .cache/"),
     ],
 )  # fmt: skip
 def test_export_refuses_an_out_it_must_not_replace(
@@ -700,5 +701,5 @@ def test_written_files_follow_the_umask_and_keep_their_mode(
     assert mode(repo / "register.csv") == 0o640
     assert csi("init", str(tmp_path / "cir")).exit_code == 0
     written = [p for p in (tmp_path / "cir").rglob("*") if p.is_file()]
-    assert len(written) == 21
+    assert len(written) == 22
     assert {mode(p) for p in written} == {0o644}

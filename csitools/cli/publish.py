@@ -282,7 +282,7 @@ def charts(as_of: datetime | None, out_dir: Path, png: bool, jobs: int | None) -
             param_hint="'--out'",
         )
     # site_config/docs/charts is fine (hand-written pages may show them), the rest is not.
-    if (name := kept_folder_of(out_dir, root, ("register", "kpis", ".git"))) is not None:
+    if (name := kept_folder_of(out_dir, root, ("register", "kpis", "reviews", ".git"))) is not None:
         raise click.BadParameter(
             f"{_shown(out_dir)} is inside {name}/, which holds the register's own files; "
             "choose a folder of its own, such as charts",

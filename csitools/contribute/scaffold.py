@@ -18,7 +18,7 @@ from csitools import __version__
 from csitools.contribute.entries import SCHEMA_COPY, scalar
 from csitools.contribute.files import file_kind, in_the_way, write_new
 
-SCHEMA_KINDS = ("improvement", "kpi", "people", "settings")
+SCHEMA_KINDS = ("improvement", "kpi", "people", "review", "settings")
 
 
 INIT_TEMPLATES = "templates/init"

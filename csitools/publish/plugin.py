@@ -59,7 +59,7 @@ disarms links in the HTML), and the Markdown packages. A page cached by another 
 of them is converted again."""
 
 ASSETS = ("assets/csi/csi.css", "assets/csi/csi.js")
-WATCHED = ("register", "kpis", "site_config")
+WATCHED = ("register", "kpis", "reviews", "site_config")
 
 
 class CsiConfig(base.Config):

@@ -26,6 +26,7 @@ _SCHEMAS = (
     ("improvement", "register/CSI-NNNN-<slug>.yaml"),
     ("kpi", "kpis/<kpi-id>.yaml"),
     ("people", "register/people.yaml"),
+    ("review", "reviews/<YYYY-MM-DD>-<slug>.yaml"),
     ("settings", "site_config/register.yml"),
 )
 

@@ -17,6 +17,7 @@ from csitools.contribute.files import file_kind, in_the_way
 KEPT = {
     "register": "the register's entries",
     "kpis": "the KPIs and their data",
+    "reviews": "the review records",
     "site_config": "the site's settings and pages",
     ".git": "the git repository",
     ".cache": "csi's cache",

@@ -7,10 +7,10 @@ value at fault. Rules never raise and never print.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from csitools.problems import Problem, Where, did_you_mean
-from csitools.register.documents import problem_at
+from csitools.register.documents import Document, problem_at
 from csitools.register.lifecycle import check_dates, check_lifecycle
 from csitools.register.model import Improvement, Register
 from csitools.register.sources import check_sources
@@ -89,33 +89,44 @@ def _person_refs(imp: Improvement) -> Iterator[tuple[Where, str, bool]]:
         yield ("raci", i, "accountable"), row.accountable, False
 
 
+def person_problems(
+    reg: Register, doc: Document | None, path: str, refs: Iterable[tuple[Where, str, bool]]
+) -> Iterator[Problem]:
+    """For (where, id, may be a team) references: each id the people directory does not
+    hold, and each team named where one person is wanted."""
+    if reg.people_doc is None:
+        return  # the loader reports the missing directory
+    directory = reg.people_doc.path
+    for where, who, team_ok in refs:
+        if who in reg.people:
+            continue
+        if who in reg.teams:
+            if not team_ok:
+                yield problem_at(
+                    doc,
+                    path,
+                    where,
+                    f"{who!r} is a team; name one person here (a team member "
+                    f"such as {reg.teams[who].members[0]!r})"
+                    if reg.teams[who].members
+                    else f"{who!r} is a team; name one person here",
+                )
+            continue
+        known = list(reg.people) + (list(reg.teams) if team_ok else [])
+        yield problem_at(
+            doc,
+            path,
+            where,
+            f"{who!r} is not in {directory}{did_you_mean(who, known)}; "
+            "add them there or fix the id",
+        )
+
+
 def check_references(reg: Register) -> Iterator[Problem]:
     if reg.people_doc is not None:
         directory = reg.people_doc.path
         for imp in reg.improvements:
-            for where, who, team_ok in _person_refs(imp):
-                if who in reg.people:
-                    continue
-                if who in reg.teams:
-                    if not team_ok:
-                        yield problem_at(
-                            imp.doc,
-                            imp.path,
-                            where,
-                            f"{who!r} is a team; name one person here (a team member "
-                            f"such as {reg.teams[who].members[0]!r})"
-                            if reg.teams[who].members
-                            else f"{who!r} is a team; name one person here",
-                        )
-                    continue
-                known = list(reg.people) + (list(reg.teams) if team_ok else [])
-                yield problem_at(
-                    imp.doc,
-                    imp.path,
-                    where,
-                    f"{who!r} is not in {directory}{did_you_mean(who, known)}; "
-                    "add them there or fix the id",
-                )
+            yield from person_problems(reg, imp.doc, imp.path, _person_refs(imp))
         for kpi in reg.kpis.values():
             if kpi.owner not in reg.people:
                 yield problem_at(

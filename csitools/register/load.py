@@ -75,6 +75,7 @@ class LoadResult:
     kpis: list[Document] = field(default_factory=list)
     people: Document | None = None
     settings: Document | None = None
+    reviews: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     broken: set[str] = field(default_factory=set)
@@ -83,6 +84,12 @@ class LoadResult:
 
 _IMPROVEMENT_NAME = re.compile(r"^CSI-[0-9]{4}(-[a-z0-9]+)*\.ya?ml$")
 _KPI_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.ya?ml$")
+_REVIEW_NAME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[a-z0-9]+)+\.ya?ml$")
+_NAME_FORMS = {
+    "improvement": (_IMPROVEMENT_NAME, "CSI-NNNN-<slug>.yaml"),
+    "kpi": (_KPI_NAME, "<kpi-id>.yaml"),
+    "review": (_REVIEW_NAME, "<YYYY-MM-DD>-<slug>.yaml"),
+}
 
 
 def discover(root: Path) -> list[tuple[Path, str]]:
@@ -96,9 +103,10 @@ def discover(root: Path) -> list[tuple[Path, str]]:
             if file.suffix.lower() in YAML_SUFFIXES:
                 kind = "people" if file.stem == "people" else "improvement"
                 found.append((file, kind))
-    kpis = root / "kpis"
-    if kpis.is_dir():
-        found += [(f, "kpi") for f in sorted(kpis.iterdir()) if f.suffix.lower() in YAML_SUFFIXES]
+    for folder, kind in (("kpis", "kpi"), ("reviews", "review")):
+        if (root / folder).is_dir():
+            files = sorted((root / folder).iterdir())
+            found += [(f, kind) for f in files if f.suffix.lower() in YAML_SUFFIXES]
     for name in ("register.yml", "register.yaml"):
         if (root / "site_config" / name).is_file():
             found.append((root / "site_config" / name, "settings"))
@@ -109,7 +117,7 @@ def discover(root: Path) -> list[tuple[Path, str]]:
 def misplaced(root: Path) -> list[Problem]:
     """YAML files in subfolders of register/ or kpis/, which are not read: say so."""
     problems = []
-    for folder in ("register", "kpis"):
+    for folder in ("register", "kpis", "reviews"):
         top = root / folder
         if not top.is_dir():
             continue
@@ -176,9 +184,8 @@ def load_repository(root: Path) -> LoadResult:
             )
             result.broken.add(rel)
             continue
-        name_pattern = _IMPROVEMENT_NAME if kind == "improvement" else _KPI_NAME
-        if kind in ("improvement", "kpi") and not name_pattern.match(file.name):
-            form = "CSI-NNNN-<slug>.yaml" if kind == "improvement" else "<kpi-id>.yaml"
+        name_pattern, form = _NAME_FORMS.get(kind, (None, ""))
+        if name_pattern is not None and not name_pattern.match(file.name):
             result.problems.append(
                 Problem(rel, 0, "$", f"file name does not have the form {form}; rename it")
             )
@@ -191,6 +198,8 @@ def load_repository(root: Path) -> LoadResult:
             result.improvements.append(doc)
         elif kind == "kpi":
             result.kpis.append(doc)
+        elif kind == "review":
+            result.reviews.append(doc)
         elif kind == "people":
             result.people = doc
         else:

@@ -15,6 +15,7 @@ from typing import Any
 
 from csitools.register.documents import Document
 from csitools.register.load import LoadResult
+from csitools.register.reviews import Review, build_reviews
 
 LIFECYCLE = (
     "proposed",
@@ -188,6 +189,9 @@ class Settings:
     quick_win_min_impact: int = 4
     quick_win_max_effort: int = 2
     strategic_min_impact: int = 4
+    decisions_required: bool = False
+    """governance.decisions_required: statuses need a review decision that allows them."""
+    review_horizon_days: int = 45
     doc: Document | None = field(default=None, repr=False, compare=False)
 
 
@@ -205,6 +209,8 @@ class Register:
     teams: Mapping[str, Team]
     people_doc: Document | None = None
     unusable: frozenset[str] = frozenset()
+    reviews: tuple[Review, ...] = ()
+    """The review meetings, oldest first."""
 
     def improvement(self, id_: str) -> Improvement | None:
         return next((i for i in self.improvements if i.id == id_), None)
@@ -314,6 +320,7 @@ def build_settings(doc: Document | None) -> Settings:
     d = doc.data
     scoring = d.get("scoring") or {}
     quick = scoring.get("quick_win") or {}
+    governance = d.get("governance") or {}
     defaults = Settings()
     return Settings(
         title=d["title"],
@@ -328,6 +335,8 @@ def build_settings(doc: Document | None) -> Settings:
         strategic_min_impact=(scoring.get("strategic") or {}).get(
             "min_impact", defaults.strategic_min_impact
         ),
+        decisions_required=governance.get("decisions_required", defaults.decisions_required),
+        review_horizon_days=governance.get("review_horizon_days", defaults.review_horizon_days),
         doc=doc,
     )
 
@@ -377,4 +386,5 @@ def build_register(loaded: LoadResult) -> Register:
         teams=teams,
         people_doc=people_doc,
         unusable=frozenset(unusable),
+        reviews=build_reviews(loaded.reviews),
     )
