@@ -12,6 +12,7 @@ import click
 
 from csitools.measure.series import Point
 from csitools.measure.status import ImprovementStatus, RegisterStatus
+from csitools.measure.value import Value
 from csitools.problems import Problem
 
 
@@ -81,6 +82,39 @@ def _point(point: Point | None) -> dict[str, Any] | None:
     return None if point is None else {"period": point.period, "value": _round(point.value)}
 
 
+VALUE_FIGURES = (
+    "expected_annual",
+    "realised_annual",
+    "running_annual",
+    "roi_expected",
+    "roi_realised",
+    "payback_months_expected",
+    "payback_months_realised",
+    "realised_from",
+)
+"""The value figures a spreadsheet gets, in the order of ``csi status --format json``."""
+
+
+def value_dict(v: Value) -> dict[str, Any]:
+    """An improvement's value: the figures, how they were found, why any is null."""
+    return {
+        "currency": v.currency,
+        **{name: getattr(v, name) for name in VALUE_FIGURES},
+        "expected_from": v.expected_from,
+        "one_off": v.one_off,
+        "first_year": v.first_year,
+        "stated_annual": v.stated_annual,
+        "expected_cycle": v.expected_cycle,
+        "expected_units": v.expected_units,
+        "realised_units": v.realised_units,
+        "realised_period": v.realised_period,
+        "recorded": [
+            {"period": r.period, "amount": r.amount, "evidence": r.evidence} for r in v.recorded
+        ],
+        "reasons": dict(v.reasons),
+    }
+
+
 def status_dict(status: RegisterStatus) -> dict[str, Any]:
     """The machine-readable status; the shape `csi status --format json` promises."""
     return {
@@ -93,7 +127,7 @@ def status_dict(status: RegisterStatus) -> dict[str, Any]:
                 "health": s.health,
                 "score": s.score,
                 "lane": s.lane,
-                "roi": s.roi,
+                "value": value_dict(s.value),
                 "cycle": s.cycle,
                 "flags": list(s.flags),
                 "targets": [
@@ -163,7 +197,7 @@ STATUS_CSV_FIELDS = [
     "health",
     "score",
     "lane",
-    "roi",
+    *VALUE_FIGURES,
     "cycle",
     "flags",
     "next_due",
@@ -200,7 +234,8 @@ def status_csv(status: RegisterStatus) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(STATUS_CSV_FIELDS)
     for s in status.improvements:
-        common = [s.id, s.title, s.status, s.health, s.score, s.lane, s.roi, s.cycle]
+        figures = [getattr(s.value, name) for name in VALUE_FIGURES]
+        common = [s.id, s.title, s.status, s.health, s.score, s.lane, *figures, s.cycle]
         common += [" ".join(s.flags), _next_due(s)]
         rows = [
             [

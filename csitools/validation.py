@@ -14,6 +14,7 @@ from pathlib import Path
 
 from csitools.measure.series import Series, load_series
 from csitools.measure.status import RegisterStatus, assess_register
+from csitools.measure.value import check_value
 from csitools.problems import Problem
 from csitools.register.checks import check_register
 from csitools.register.load import YAML_SUFFIXES, load_repository
@@ -46,6 +47,7 @@ def validate_repository(root: Path, as_of: date | None = None) -> Validation:
     series, metric_problems = load_series(sources, root)
     status = assess_register(register, series, as_of)
     problems += metric_problems
+    problems += check_value(register, as_of)
     # An outcome judged on a broken entry (bad dates, unknown KPIs) would only repeat
     # the same fault in other words: report it once the entry is otherwise clean.
     faulty = {p.path for p in problems}

@@ -593,6 +593,8 @@ def test_export_json_matches_csi_status(repo: Path) -> None:
     assert pairs == [("CSI-0001", "on-track"), ("CSI-0002", None)]
     first = exported["improvements"][0]
     assert first["computed"]["targets"] == status["improvements"][0]["targets"]
+    assert first["computed"]["value"] == status["improvements"][0]["value"]
+    assert first["computed"]["value"]["roi_expected"] == 1.5
     assert first["raci"][0]["accountable"] == "carol"  # the entry as written
     assert [k["id"] for k in exported["kpis"]] == ["email-resolution-time", "email-satisfaction"]
 
@@ -612,9 +614,17 @@ def test_export_csv_neutralises_formulas(repo: Path) -> None:
     assert rows[1]["summary"] == "'@SUM(1+1)"
     assert rows[0]["title"] == "Faster resolution of email incidents"
     assert result.stdout.splitlines()[0] == (
-        "id,title,status,health,score,lane,roi,source,services,raised_by,raised_on,owner,term,"
-        "size,impact,urgency,effort,risk,cycle,next_due,flags,benefits,csf,depends_on,summary"
+        "id,title,status,health,score,lane,expected_annual,realised_annual,running_annual,"
+        "roi_expected,roi_realised,payback_months_expected,payback_months_realised,"
+        "realised_from,source,services,raised_by,raised_on,owner,term,size,impact,urgency,"
+        "effort,risk,cycle,next_due,flags,benefits,csf,depends_on,summary"
     )
+    # The value figures: 50,000 USD a year against 20,000 USD one-off; nothing realised.
+    assert [rows[0][k] for k in ("expected_annual", "roi_expected", "realised_annual")] == [
+        "50000.0",
+        "1.5",
+        "",
+    ]
 
 
 def test_export_to_a_file(repo: Path) -> None:

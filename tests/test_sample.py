@@ -107,5 +107,9 @@ def test_status_csv_has_one_row_per_target(monkeypatch: pytest.MonkeyPatch) -> N
         main, ["status", "CSI-0003", "--format", "csv", "--as-of", "2026-11-23"]
     )
     rows = result.output.splitlines()
-    assert rows[0].startswith("id,title,status,health,score,lane,roi,cycle,flags,next_due,kpi,")
-    assert [r.split(",")[10] for r in rows[1:]] == ["email-resolution-time", "email-satisfaction"]
+    assert rows[0].startswith(
+        "id,title,status,health,score,lane,expected_annual,realised_annual,running_annual,"
+        "roi_expected,roi_realised,payback_months_expected,payback_months_realised,"
+        "realised_from,cycle,flags,next_due,kpi,"
+    )
+    assert [r.split(",")[17] for r in rows[1:]] == ["email-resolution-time", "email-satisfaction"]

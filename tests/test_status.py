@@ -136,7 +136,7 @@ def test_score_lane_and_roi(register_dir: Callable[..., Path]) -> None:
     """impact 4, urgency 3, effort 2, risk 2 with weights .4/.3/.2/.1:
     .4*4 + .3*3 + .2*(6-2) + .1*(6-2) = 3.7; quick win; ROI (50000-20000)/20000 = 1.5."""
     s, _ = status_of(register_dir())
-    assert (s.score, s.lane, s.roi) == (3.7, "quick-win", 1.5)
+    assert (s.score, s.lane, s.value.roi_expected) == (3.7, "quick-win", 1.5)
 
 
 def test_progress_formula() -> None:

@@ -8,11 +8,11 @@ import io
 import json
 from typing import Any
 
-from csitools.reporting import csv_cell, status_dict
+from csitools.reporting import VALUE_FIGURES, csv_cell, status_dict
 from csitools.validation import Validation
 
 EXPORT_FIELDS = [
-    "id", "title", "status", "health", "score", "lane", "roi", "source", "services",
+    "id", "title", "status", "health", "score", "lane", *VALUE_FIGURES, "source", "services",
     "raised_by", "raised_on", "owner", "term", "size", "impact", "urgency", "effort", "risk",
     "cycle", "next_due", "flags", "benefits", "csf", "depends_on", "summary",
 ]  # fmt: skip
@@ -69,7 +69,7 @@ def export_csv(validation: Validation) -> str:
             "health": s.health if s else None,
             "score": s.score if s else None,
             "lane": s.lane if s else None,
-            "roi": s.roi if s else None,
+            **{name: getattr(s.value, name) if s else None for name in VALUE_FIGURES},
             "source": imp.source,
             "services": "; ".join(imp.services),
             "raised_by": imp.raised_by,

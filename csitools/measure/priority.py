@@ -1,5 +1,5 @@
-"""An improvement's priority score, backlog lane and ROI, from its entry and the
-register's settings (README, "Computed status": score, lanes, ROI)."""
+"""An improvement's priority score and backlog lane, from its entry and the register's
+settings (README, "Computed status": score, lanes). Its value is in ``value``."""
 
 from __future__ import annotations
 
@@ -27,11 +27,3 @@ def lane(imp: Improvement, settings: Settings) -> str:
         return "strategic"
     return "other"
 
-
-def roi(imp: Improvement) -> float | None:
-    """(annual financial benefit - cost) / cost, when both are given in one currency."""
-    benefit, cost = imp.financial, imp.cost
-    if benefit is None or cost is None or cost.amount == 0 or benefit.currency != cost.currency:
-        return None
-    annual = benefit.amount * (12 if benefit.per == "month" else 1)
-    return round((annual - cost.amount) / cost.amount, 2)

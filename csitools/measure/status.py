@@ -26,8 +26,9 @@ from csitools.measure.health import (
     target_health,
     worst,
 )
-from csitools.measure.priority import lane, roi, score
+from csitools.measure.priority import lane, score
 from csitools.measure.series import Point, Series, latest_complete
+from csitools.measure.value import Value, assess_value
 from csitools.problems import Problem, json_path
 from csitools.register.model import Cycle, Improvement, Kpi, Register, Target
 
@@ -92,7 +93,7 @@ class ImprovementStatus:
     """None for entries not being measured (proposed, deferred, rejected, no cycle)."""
     score: float
     lane: str
-    roi: float | None
+    value: Value
     cycle: int | None
     flags: tuple[str, ...]
     targets: tuple[TargetStatus, ...]
@@ -318,7 +319,11 @@ def _pct(p: float | None) -> str:
 
 
 def assess_improvement(
-    imp: Improvement, reg: Register, all_series: Mapping[str, Series], as_of: date
+    imp: Improvement,
+    reg: Register,
+    all_series: Mapping[str, Series],
+    as_of: date,
+    kpi_status: Mapping[str, KpiStatus],
 ) -> tuple[ImprovementStatus, list[Problem]]:
     problems: list[Problem] = []
     outcomes = []
@@ -349,7 +354,7 @@ def assess_improvement(
         health=health,
         score=score(imp, reg.settings),
         lane=lane(imp, reg.settings),
-        roi=roi(imp),
+        value=assess_value(imp, reg.kpis, kpi_status, reg.settings.currency, as_of),
         cycle=imp.current_cycle.number if imp.current_cycle else None,
         flags=flags,
         targets=targets,
@@ -371,10 +376,10 @@ def assess_kpi(kpi: Kpi, series: Series | None, as_of: date) -> KpiStatus:
 
 def assess_register(reg: Register, all_series: Mapping[str, Series], as_of: date) -> RegisterStatus:
     """Health of every improvement and KPI as of a date, and the outcome disagreements."""
+    kpis = {k: assess_kpi(kpi, all_series.get(k), as_of) for k, kpi in reg.kpis.items()}
     statuses, problems = [], []
     for imp in reg.improvements:
-        status, found = assess_improvement(imp, reg, all_series, as_of)
+        status, found = assess_improvement(imp, reg, all_series, as_of, kpis)
         statuses.append(status)
         problems += found
-    kpis = {k: assess_kpi(kpi, all_series.get(k), as_of) for k, kpi in reg.kpis.items()}
     return RegisterStatus(as_of, tuple(statuses), kpis, tuple(sorted(problems)))

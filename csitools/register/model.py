@@ -92,6 +92,23 @@ class Money:
 
 
 @dataclass(frozen=True)
+class PerUnit:
+    """What one unit of improvement of ``kpi`` is worth, per the benefit's ``per``."""
+
+    kpi: str
+    amount: float
+
+
+@dataclass(frozen=True)
+class Realised:
+    """A benefit realised in a period, as recorded, with its evidence."""
+
+    period: str
+    amount: float
+    evidence: str
+
+
+@dataclass(frozen=True)
 class Improvement:
     id: str
     title: str
@@ -110,6 +127,10 @@ class Improvement:
     financial: Money | None = None
     intangible: tuple[str, ...] = ()
     cost: Money | None = None
+    running: Money | None = None
+    """The recurring cost, in the cost's currency; ``per`` is month or year."""
+    per_unit: PerUnit | None = None
+    realised: tuple[Realised, ...] = ()
     csf: str = ""
     depends_on: tuple[str, ...] = ()
     links: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -252,6 +273,8 @@ def _money(data: Mapping[str, Any] | None) -> Money | None:
 def build_improvement(doc: Document) -> Improvement:
     d = doc.data
     benefits = d.get("benefits") or {}
+    cost, unit = d.get("cost") or {}, (benefits.get("financial") or {}).get("per_unit")
+    running = cost.get("running")
     return Improvement(
         id=d["id"],
         title=d["title"],
@@ -270,6 +293,14 @@ def build_improvement(doc: Document) -> Improvement:
         financial=_money(benefits.get("financial")),
         intangible=tuple(benefits.get("intangible") or ()),
         cost=_money(d.get("cost")),
+        running=Money(float(running["amount"]), cost["currency"], running["per"])
+        if running
+        else None,
+        per_unit=PerUnit(unit["kpi"], float(unit["amount"])) if unit else None,
+        realised=tuple(
+            Realised(r["period"], float(r["amount"]), r["evidence"])
+            for r in benefits.get("realised") or ()
+        ),
         csf=d.get("csf", ""),
         depends_on=tuple(d.get("depends_on") or ()),
         links={k: tuple(v) for k, v in (d.get("links") or {}).items()},
