@@ -23,6 +23,8 @@ AS_OF = date(2026, 5, 15)
 ENTRY = "register/CSI-0001-email-resolution.yaml"
 FINANCIAL = "  financial: {amount: 50000, currency: USD, per: year}\n"
 COST = "cost: {amount: 20000, currency: USD}\n"
+PER_UNIT = FINANCIAL.replace("}", ", per_unit: {kpi: email-resolution-time, amount: 4000}}")
+"""4,000 USD a year for each hour less than the agreed baseline."""
 
 
 def edit(repo: Path, old: str, new: str) -> None:
@@ -81,12 +83,7 @@ def test_a_kpi_that_should_decrease_counts_baseline_minus_value(
     """4,000 USD a year per hour less: expected 4,000 × (16 − 6) = 40,000; realised
     4,000 × (16 − 8.8) = 28,800; payback 20,000 / (28,800 / 12) = 8.33 months."""
     repo = register_dir()
-    edit(
-        repo,
-        FINANCIAL,
-        "  financial:\n    amount: 50000\n    currency: USD\n    per: year\n"
-        "    per_unit: {kpi: email-resolution-time, amount: 4000}\n",
-    )
+    edit(repo, FINANCIAL, PER_UNIT)
     v, problems = value_of(repo)
     assert problems == []
     assert (v.expected_annual, v.expected_units, v.expected_cycle) == (40_000, 10, 2)
@@ -101,11 +98,7 @@ def test_a_kpi_worse_than_its_baseline_realises_a_loss_and_never_pays_back(
 ) -> None:
     """17.5 h in April against the agreed 16 h: 4,000 × (16 − 17.5) = −6,000 a year."""
     repo = register_dir()
-    edit(
-        repo,
-        FINANCIAL,
-        FINANCIAL.replace("}", ", per_unit: {kpi: email-resolution-time, amount: 4000}}"),
-    )
+    edit(repo, FINANCIAL, PER_UNIT)
     csv = repo / "kpis" / "data" / "email-resolution-time.csv"
     csv.write_text(csv.read_text().replace("2026-04,8.8", "2026-04,17.5"))
     v, _ = value_of(repo)
@@ -180,11 +173,8 @@ def test_a_realised_period_that_has_not_begun_is_a_problem(
     register_dir: Callable[..., Path],
 ) -> None:
     repo = register_dir()
-    edit(
-        repo,
-        FINANCIAL,
-        FINANCIAL + "  realised:\n    - {period: 2026-07, amount: 900, evidence: FR-2026-07}\n",
-    )
+    record = "    - {period: 2026-07, amount: 900, evidence: FR-2026-07}\n"
+    edit(repo, FINANCIAL, FINANCIAL + "  realised:\n" + record)
     v, problems = value_of(repo)
     assert problems == [
         f"{ENTRY}:19: $.benefits.realised[0].period: 2026-07 has not begun as of 2026-05-15: "
@@ -271,11 +261,7 @@ def test_a_cost_of_zero_has_no_roi(register_dir: Callable[..., Path]) -> None:
 
 def test_no_kpi_gain_is_credited_before_work_starts(register_dir: Callable[..., Path]) -> None:
     repo = register_dir()
-    edit(
-        repo,
-        FINANCIAL,
-        FINANCIAL.replace("}", ", per_unit: {kpi: email-resolution-time, amount: 4000}}"),
-    )
+    edit(repo, FINANCIAL, PER_UNIT)
     edit(repo, "status: in-progress", "status: approved")
     v, _ = value_of(repo)
     assert v.realised_annual is None
