@@ -26,4 +26,3 @@ def lane(imp: Improvement, settings: Settings) -> str:
     if p.impact >= settings.strategic_min_impact:
         return "strategic"
     return "other"
-

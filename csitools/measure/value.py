@@ -301,19 +301,19 @@ def _entry_problems(imp: Improvement, reg: Register, as_of: date) -> Iterator[Pr
             f"{', '.join(targeted)}",
         )
     for i, r in enumerate(imp.realised):
-        where = ("benefits", "realised", i, "period")
+        period_at = ("benefits", "realised", i, "period")
         try:
             _, start, _ = period_bounds(r.period)
         except ValueError:
             yield at(
-                where,
+                period_at,
                 f"{r.period!r} is not a period that exists; write a month (YYYY-MM), a "
                 "quarter (YYYY-Qn), an ISO week (YYYY-Www) or a day (YYYY-MM-DD)",
             )
             continue
         if start > as_of:
             yield at(
-                where,
+                period_at,
                 f"{r.period} has not begun as of {as_of.isoformat()}: a benefit is "
                 "realised only in a period that has begun; correct the period, or "
                 "record the amount once it is realised",
