@@ -28,7 +28,7 @@ from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 from csitools.measure.health import better
-from csitools.measure.series import period_bounds
+from csitools.measure.periods import period_bounds
 from csitools.problems import Problem, json_path
 from csitools.register.model import Improvement, Kpi, Money, Realised, Register
 
