@@ -1,4 +1,5 @@
-"""Problems found in the register: one record per problem, whatever found it.
+"""Problems found in the register: one record per problem, whatever found it, and the
+words every message uses (``did_you_mean``, ``plural``).
 
 Loaders, checks and metrics all return ``Problem`` values instead of raising, so a
 run collects every problem of every file; reporters (``csitools.reporting``) are the
@@ -65,3 +66,8 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` naming the closest of ``known``, or "" when none is close."""
     near = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean {near[0]!r}?)" if near else ""
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 file``, ``2 files``; ``many`` for a plural that is not ``word + "s"``."""
+    return f"{n} {word if n == 1 else many or word + 's'}"

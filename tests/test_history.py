@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from csitools.cli.history import diff, diff_markdown
+from csitools.cli.history import diff
 from csitools.history.changes import Change, field_changes
 from csitools.history.diff import Comparison, FileDiff
 from csitools.history.git import SHALLOW, HistoryUnavailable
@@ -33,6 +33,7 @@ from csitools.history.revisions import (
 from csitools.history.tracked import TRACKED, read_tracked
 from csitools.problems import Problem
 from csitools.register.documents import FAILED, parse_yaml
+from csitools.reporting.diff import diff_markdown
 from tests.conftest import CASES, REPO, materialise
 
 PEOPLE = {

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import click
 
-from csitools.cli.common import AS_OF, display, one_root, warn_problems
+from csitools.cli.common import AS_OF, one_root, shown, warn_problems
 from csitools.problems import Problem
-from csitools.reporting import REPORTERS, status_csv, status_json, status_table
+from csitools.reporting.problems import REPORTERS
+from csitools.reporting.status import status_csv, status_json, status_table
 from csitools.validation import find_root, validate_repository
 
 
@@ -84,11 +85,7 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
     for root, only in _targets(paths).items():
         result = validate_repository(root)
         files += sum(1 for f in result.files if _wanted(f, only))
-        for p in result.problems:
-            if _wanted(p.path, only):
-                problems.append(
-                    Problem(display(root, p.path), p.line, p.json_path, p.message, p.severity)
-                )
+        problems += shown(root, [p for p in result.problems if _wanted(p.path, only)])
     problems.sort()
     click.echo(REPORTERS[fmt](files, problems), nl=False)
     if problems:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
 
+from csitools.problems import Problem, plural
 from csitools.register.model import EARLIEST, LATEST
 from csitools.validation import Validation, find_root
 
@@ -21,6 +24,11 @@ def display(root: Path, rel: str) -> str:
         return os.path.relpath(full, Path.cwd()).replace(os.sep, "/")
     except ValueError:  # another drive on Windows
         return full.as_posix()
+
+
+def shown(root: Path, problems: Sequence[Problem]) -> list[Problem]:
+    """Problems with their paths as the user can open them from the current folder."""
+    return [replace(p, path=display(root, p.path)) for p in problems]
 
 
 def _in_range(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -52,7 +60,7 @@ def warn_problems(validation: Validation) -> None:
     if validation.problems:
         n = len(validation.problems)
         click.echo(
-            f"warning: the register has {n} problem{'s' if n != 1 else ''}; "
+            f"warning: the register has {plural(n, 'problem')}; "
             "results may be incomplete. Run csi validate for details.",
             err=True,
         )

@@ -7,21 +7,21 @@ prompts. ``csi export`` and ``csi reference`` live in ``cli.derived``.
 
 from __future__ import annotations
 
-import difflib
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from csitools.cli.common import display, one_root, root_group
+from csitools.cli.common import display, one_root, root_group, shown
 from csitools.contribute.entries import (
     OutOfIds,
     check_entries,
     entry_path,
     enum,
+    new_entry,
     next_ids,
     render_entry,
     scalar,
@@ -32,11 +32,12 @@ from csitools.contribute.files import Conflict
 from csitools.contribute.importer import plan_import
 from csitools.contribute.rows import FIELDS
 from csitools.contribute.scaffold import BadTarget, NotEmpty, init_register
+from csitools.problems import did_you_mean, plural
 from csitools.publish.references import reference_pages
 from csitools.register.load import load_repository
 from csitools.register.model import Register, build_register
+from csitools.reporting.problems import problem_lines
 
-SCORES = ("impact", "urgency", "effort", "risk")
 SCORE_HELP = {
     "impact": "How much it changes for the business, 1 to 5.",
     "urgency": "How soon it is needed, 1 to 5.",
@@ -59,8 +60,7 @@ def _person_check(register: Register, flag: str) -> Callable[[str], str]:
     def check(value: str) -> str:
         value = value.strip()
         if value not in register.people:
-            near = difflib.get_close_matches(value, list(register.people), n=1)
-            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            hint = did_you_mean(value, register.people)
             raise click.BadParameter(
                 f"{value!r} is not in register/people.yaml{hint}; "
                 "give a person id, or add the person there first",
@@ -164,20 +164,7 @@ def new(
         id_ = next_ids(root)[0]
     except OutOfIds as exc:
         raise click.ClickException(f"nothing written: {exc}") from exc
-    data: dict[str, Any] = {
-        "id": id_,
-        "title": values["title"],
-        "summary": values["summary"],
-        **({"services": list(dict.fromkeys(services))} if services else {}),
-        "source": values["source"],
-        "raised_by": values["raised_by"],
-        "raised_on": (raised_on.date() if raised_on else date.today()).isoformat(),
-        "owner": values["owner"],
-        "status": "proposed",
-        "term": values["term"],
-        "size": values["size"],
-        "priority": {k: values[k] for k in SCORES},
-    }
+    data = new_entry(id_, values, services, raised_on.date() if raised_on else None)
     rel = entry_path(id_, values["title"])
     text = render_entry(data, schema_ref(root, "improvement"), currency=register.settings.currency)
     _write(root, {rel: text}, "the entry")
@@ -210,8 +197,7 @@ def _ask(key: str, values: dict[str, Any], register: Register) -> Any:
 def _write(root: Path, entries: dict[str, str], what: str) -> list[Path]:
     """Check new entries with the rest of the register, then write them, all or none."""
     problems = check_entries(root, entries)
-    for p in problems:
-        click.echo(f"{display(root, p.path)}:{p.line}: {p.json_path}: {p.message}")
+    click.echo(problem_lines(shown(root, problems)), nl=False)
     if problems:
         raise click.ClickException(f"nothing written: {what} would not validate")
     try:
@@ -275,7 +261,7 @@ def init(directory: Path, title: str, force: bool) -> None:
         raise click.UsageError(f"{exc}; choose another DIRECTORY") from exc
     where = display(Path.cwd(), str(directory))
     n = len(report.written)
-    click.echo(f"wrote {n} file{'s' if n != 1 else ''} into {where}/")
+    click.echo(f"wrote {plural(n, 'file')} into {where}/")
     if report.skipped:
         click.echo(f"skipped {len(report.skipped)} that exist already (left as they were):")
         for rel in report.skipped:
@@ -338,12 +324,11 @@ def import_(file: Path, maps: tuple[str, ...], dry_run: bool) -> None:
         plan = plan_import(root, _register(root), text, display(Path.cwd(), str(file)), mapping)
     except OutOfIds as exc:
         raise click.ClickException(f"nothing written: {exc}") from exc
-    for p in plan.problems:
-        click.echo(str(p))
+    click.echo(problem_lines(plan.problems), nl=False)
     if plan.problems:
         n = len({p.line for p in plan.problems})
         raise click.ClickException(
-            f"nothing written: {n} row{'s' if n != 1 else ''} of {file.name} "
+            f"nothing written: {plural(n, 'row')} of {file.name} "
             "cannot be imported; fix them (or use --map) and import again"
         )
     for note in plan.notes:
@@ -365,7 +350,7 @@ def import_(file: Path, maps: tuple[str, ...], dry_run: bool) -> None:
     ids = [rel.split("/")[-1][:8] for rel in plan.entries]
     span = ids[0] if len(ids) == 1 else f"{ids[0]} to {ids[-1]}"
     verb = "would import" if dry_run else "imported"
-    click.echo(f"{verb} {len(ids)} row{'s' if len(ids) != 1 else ''} as {span}")
+    click.echo(f"{verb} {plural(len(ids), 'row')} as {span}")
     if plan.unknown_people:
         click.echo("add these people to register/people.yaml (check the ids and names):")
         for pid, name in plan.unknown_people.items():

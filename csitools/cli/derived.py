@@ -14,8 +14,9 @@ import click
 
 from csitools.cli.common import AS_OF, display, one_root, root_group, warn_problems
 from csitools.contribute.export import export_csv, export_json
-from csitools.contribute.files import file_kind, in_the_way, replace_file
-from csitools.publish.references import reference_pages
+from csitools.contribute.files import blocked, file_kind, in_the_way, replace_file
+from csitools.problems import plural
+from csitools.publish.references import outdated_pages, reference_pages
 from csitools.publish.sitefolder import KEPT, kept_folder_of
 from csitools.validation import validate_repository
 
@@ -65,7 +66,7 @@ def export(fmt: str, as_of: datetime | None, out: Path | None) -> None:
             f"cannot write {out}: {exc.strerror}; choose another path", param_hint="'--out'"
         ) from exc
     n = len(validation.register.improvements)
-    click.echo(f"wrote {n} improvement{'s' if n != 1 else ''} to {out}", err=True)
+    click.echo(f"wrote {plural(n, 'improvement')} to {out}", err=True)
 
 
 def _check_out(root: Path, out: Path) -> None:
@@ -108,12 +109,7 @@ def reference(check: bool) -> None:
     """
     root = one_root()
     pages = reference_pages(root_group())
-    stale = []
-    for rel, text in pages.items():
-        path = root / rel
-        current = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
-        if current != text:
-            stale.append(rel)
+    stale = outdated_pages(root, pages)
     if check:
         for rel in stale:
             click.echo(f"{display(root, rel)} is out of date")
@@ -123,15 +119,10 @@ def reference(check: bool) -> None:
         return
     for rel in stale:
         path = root / rel
-        blocker = in_the_way(path.parent)
-        if blocker is not None:
-            what = f"is {file_kind(blocker)}, not a folder"
-        elif (kind := file_kind(path)) not in (None, "a file"):
-            blocker, what = path, f"is {kind}, not a file"
-        if blocker is not None:
-            shown = display(root, blocker.relative_to(root).as_posix())
+        if (why := blocked(path)) is not None:
+            shown = display(root, why[0].relative_to(root).as_posix())
             raise click.ClickException(
-                f"cannot write {display(root, rel)}: {shown} {what}; "
+                f"cannot write {display(root, rel)}: {shown} {why[1]}; "
                 "move it away, then run csi reference again"
             )
         try:

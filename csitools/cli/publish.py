@@ -17,7 +17,7 @@ import click
 from csitools.cli.common import AS_OF, display, one_root, warn_problems
 from csitools.contribute.files import file_kind, in_the_way
 from csitools.publish.sitefolder import kept_folder_of, kept_folders, unsafe_site_dir
-from csitools.reporting import report_text
+from csitools.reporting.problems import report_text
 from csitools.validation import validate_repository, validate_repository_once
 
 if TYPE_CHECKING:

@@ -13,6 +13,7 @@ import textwrap
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ SCHEMA_COPY = ".schemas"
 """The folder ``csi init`` copies the schemas into, so editors find them offline and a
 relative ``$schema`` path works on every clone (an absolute file:// path would not)."""
 
+
+PRIORITY_SCORES = ("impact", "urgency", "effort", "risk")
 
 _NUMBERED = re.compile(r"^CSI-([0-9]{4})(?:[-.]|$)")
 
@@ -98,6 +101,31 @@ def next_ids(root: Path, count: int = 1) -> list[str]:
             "needed; import fewer rows"
         )
     return [f"CSI-{n:04d}" for n in free[:count]]
+
+
+def new_entry(
+    id_: str,
+    values: Mapping[str, Any],
+    services: Sequence[str] = (),
+    raised_on: date | None = None,
+) -> dict[str, Any]:
+    """The fields of a new, proposed entry (``csi new``), in the order the file lists
+    them: ``values`` holds title, summary, source, owner, raised_by, term, size and the
+    four priority scores; ``raised_on`` defaults to today."""
+    return {
+        "id": id_,
+        "title": values["title"],
+        "summary": values["summary"],
+        **({"services": list(dict.fromkeys(services))} if services else {}),
+        "source": values["source"],
+        "raised_by": values["raised_by"],
+        "raised_on": (raised_on or date.today()).isoformat(),
+        "owner": values["owner"],
+        "status": "proposed",
+        "term": values["term"],
+        "size": values["size"],
+        "priority": {k: values[k] for k in PRIORITY_SCORES},
+    }
 
 
 def entry_path(id_: str, title: str) -> str:

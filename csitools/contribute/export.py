@@ -8,7 +8,7 @@ import io
 import json
 from typing import Any
 
-from csitools.reporting import VALUE_FIGURES, csv_cell, status_dict
+from csitools.reporting.status import VALUE_FIGURES, csv_cell, status_dict
 from csitools.validation import Validation
 
 EXPORT_FIELDS = [

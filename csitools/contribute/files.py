@@ -103,3 +103,16 @@ def in_the_way(folder: Path) -> Path | None:
         if os.path.lexists(path):
             return path
     return None
+
+
+def blocked(path: Path) -> tuple[Path, str] | None:
+    """What stops a generated file being written at ``path`` (``replace_file`` may
+    replace only a regular file): the path in the way and what it is, such as
+    ``(path, "is a symbolic link, not a file")``, or None."""
+    blocker = in_the_way(path.parent)
+    if blocker is not None:
+        return blocker, f"is {file_kind(blocker)}, not a folder"
+    kind = file_kind(path)
+    if kind not in (None, "a file"):
+        return path, f"is {kind}, not a file"
+    return None

@@ -17,6 +17,7 @@ from typing import Any
 from csitools import __version__
 from csitools.contribute.entries import SCHEMA_COPY, scalar
 from csitools.contribute.files import file_kind, in_the_way, write_new
+from csitools.problems import plural
 
 SCHEMA_KINDS = ("improvement", "kpi", "people", "review", "settings")
 
@@ -115,8 +116,7 @@ def init_register(
         except OSError as exc:
             done = len(report.written)
             raise BadTarget(
-                f"cannot write {path}: {exc.strerror} "
-                f"(wrote {done} file{'s' if done != 1 else ''} before it)"
+                f"cannot write {path}: {exc.strerror} (wrote {plural(done, 'file')} before it)"
             ) from exc
         report.written.append(rel)
     return report

@@ -1,15 +1,30 @@
-"""Two trees of the register -> what a change does to it (``csi diff``): entries and KPIs
-added, removed, renamed and changed, matched by id, with target and baseline edits
-after approval flagged."""
+"""Two revisions of the register -> what a change does to it (``csi diff``): entries and
+KPIs added, removed, renamed and changed, matched by id, with target and baseline edits
+after approval flagged, and the head side validated."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
 
 from csitools.history.changes import APPROVED, Change, field_changes, kpis_targeted
-from csitools.history.tracked import TrackedData, stem_id
+from csitools.history.git import (
+    GitError,
+    HistoryUnavailable,
+    export_tree,
+    main_branch,
+    merge_base,
+    open_repository,
+    read_tree,
+    resolve_commit,
+)
+from csitools.history.revisions import History, approved_ids, load_history
+from csitools.history.tracked import TrackedData, read_worktree, stem_id
 from csitools.problems import Problem
+from csitools.validation import validate_repository
 
 
 @dataclass(frozen=True)
@@ -112,3 +127,41 @@ def compare_trees(
         if file.changes or file.note or renamed:
             changed.append(file)
     return added, removed, tuple(changed)
+
+
+def compare_revisions(
+    root: Path, base: str | None, head: str | None, as_of: datetime | None = None
+) -> Comparison:
+    """Compare BASE (default: the merge base with the main branch) with HEAD (default:
+    the working tree) and validate the head side. Raises GitError for unknown
+    revisions and for repositories git cannot compare."""
+    repo = open_repository(root)
+    if isinstance(repo, HistoryUnavailable):
+        raise GitError(repo.reason)
+    if not repo.has_commits:
+        raise GitError("the repository has no commits yet; commit the register, then compare")
+    if base is None:
+        base_commit, branch = merge_base(root, main_branch(root))
+        label = f"merge base with {branch}"
+    else:
+        base_commit, label = resolve_commit(root, base), base
+    head_commit = resolve_commit(root, head) if head is not None else None
+    before = read_tree(root, base_commit)
+    after = read_tree(root, head_commit) if head_commit else read_worktree(root)
+    history = load_history(root, base_commit)
+    approved = approved_ids(history) if isinstance(history, History) else set()
+    added, removed, changed = compare_trees(before, after, approved)
+    day = as_of.date() if as_of else None
+    if head_commit is None:
+        validation = validate_repository(root, day)
+    else:
+        with tempfile.TemporaryDirectory(prefix="csi-diff-") as tmp:
+            export_tree(root, head_commit, Path(tmp))
+            validation = validate_repository(Path(tmp), day)
+            # Problems name the revision, never the scratch folder it was checked out in.
+            problems = tuple(
+                replace(p, message=p.message.replace(tmp, f"revision {head}"))
+                for p in validation.problems
+            )
+        return Comparison(base_commit, label, head_commit, added, removed, changed, problems)
+    return Comparison(base_commit, label, head_commit, added, removed, changed, validation.problems)

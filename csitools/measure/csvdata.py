@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from csitools.problems import Problem
+from csitools.problems import Problem, plural
 
 NULLS = ["", "?", "NULL"]
 """Cells that mean "no value" (ServiceNow writes ``?``)."""
@@ -106,7 +106,7 @@ def read_csv(
         return whole(f"the file cannot be read as CSV ({exc}); fix it or export it again")
     if invalid:
         row, others = invalid[0], more(len(invalid) - 1)
-        why = f"this row has {row.actual_columns} field{'s' if row.actual_columns != 1 else ''}"
+        why = f"this row has {plural(row.actual_columns, 'field')}"
         why += f" but the header has {row.expected_columns}{others}; give every row one value "
         # arrow numbers records (the header is 1, blank lines not counted): find the line
         starts, record = _record_starts(real), (row.number or 0) - 2
@@ -150,7 +150,7 @@ def _not_utf8(real: Path) -> tuple[str, int]:
 
 
 def more(n: int) -> str:
-    return f" (and {n} more row{'s' if n != 1 else ''})" if n else ""
+    return f" (and {plural(n, 'more row')})" if n else ""
 
 
 def bad_cells(data: CsvData, column: str, rows: np.ndarray, bad: np.ndarray, what: str) -> Problem:

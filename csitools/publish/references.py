@@ -9,11 +9,12 @@ committed page no longer matches what it is generated from.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import click
 
-from csitools.register.schema import _PATTERN_HINTS, load_schema
+from csitools.register.schema import PATTERN_HINTS, load_schema
 
 FIELDS_PAGE = "site_config/docs/reference/fields.md"
 CLI_PAGE = "site_config/docs/reference/cli.md"
@@ -99,7 +100,7 @@ def _allowed(node: Mapping[str, Any], schema: Mapping[str, Any], name: str) -> s
     if "enum" in node:
         parts.append(", ".join(f"`{v}`" for v in node["enum"] if v is not None))
     if "pattern" in node:
-        parts.append(_PATTERN_HINTS.get(node["pattern"], f"matches `{node['pattern']}`"))
+        parts.append(PATTERN_HINTS.get(node["pattern"], f"matches `{node['pattern']}`"))
     if node.get("format") == "date" and "pattern" not in node:
         parts.append("a date as YYYY-MM-DD")
     low, high = node.get("minimum"), node.get("maximum")
@@ -259,6 +260,18 @@ def render_cli_reference(group: click.Group, name: str = "csi") -> str:
 def reference_pages(group: click.Group) -> dict[str, str]:
     """``{path from the repository root: Markdown}`` of both reference pages."""
     return {FIELDS_PAGE: render_field_reference(), CLI_PAGE: render_cli_reference(group)}
+
+
+def outdated_pages(root: Path, pages: Mapping[str, str]) -> list[str]:
+    """The pages (paths from ``root``) whose file is missing or differs from ``pages``:
+    what ``csi reference`` would write, and ``csi reference --check`` reports."""
+    stale = []
+    for rel, text in pages.items():
+        path = root / rel
+        current = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+        if current != text:
+            stale.append(rel)
+    return stale
 
 
 def missing_help(group: click.Group) -> list[str]:

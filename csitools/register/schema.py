@@ -17,7 +17,7 @@ from typing import Any
 
 import jsonschema
 
-from csitools.problems import Problem, Where, json_path
+from csitools.problems import Problem, Where, json_path, plural
 
 try:
     import jsonschema_rs
@@ -52,7 +52,7 @@ def _validators(kind: str) -> tuple[Any, jsonschema.protocols.Validator]:
     return fast, reference
 
 
-_PATTERN_HINTS = {
+PATTERN_HINTS = {
     "^CSI-[0-9]{4}$": "CSI- and four digits, such as CSI-0007",
     "^[a-z0-9][a-z0-9._-]*$": "an id of lower-case letters, digits, dots and dashes, such as 'bob'",
     "^[a-z0-9][a-z0-9-]*$": "an id of lower-case letters, digits and dashes, such as 'email-mttr'",
@@ -139,7 +139,7 @@ def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Where,
     elif v == "format" and arg == "date":
         yield where, f"{value!r} is not a real date; write an existing date as YYYY-MM-DD"
     elif v == "pattern":
-        hint = _PATTERN_HINTS.get(arg, f"text matching {arg}")
+        hint = PATTERN_HINTS.get(arg, f"text matching {arg}")
         yield where, f"{value!r} is not in the expected form: write {hint}"
     elif v in ("minimum", "maximum"):
         word = "at least" if v == "minimum" else "at most"
@@ -149,7 +149,7 @@ def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Where,
     elif v == "maxLength":
         yield where, f"is {len(value)} characters long; shorten it to at most {arg}"
     elif v in ("minItems", "minProperties"):
-        yield where, f"needs at least {arg} item{'s' if arg != 1 else ''}; add one"
+        yield where, f"needs at least {plural(arg, 'item')}; add one"
     elif v in ("maxItems", "maxProperties"):
         yield where, f"has more than {arg} items; remove the extra ones"
     elif v == "uniqueItems":

@@ -1,67 +1,22 @@
-"""Reporters: the only code that turns problems into text. One per ``--format``."""
+"""A register's computed status -> text: ``csi status --format table|json|csv``, and the
+status and CSV cells that ``csi export`` writes."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from csitools.measure.series import Point
-from csitools.measure.status import ImprovementStatus, RegisterStatus
-from csitools.measure.value import Value
-from csitools.problems import Problem
+from csitools.problems import plural
 
+if TYPE_CHECKING:
+    from csitools.measure.series import Point
+    from csitools.measure.status import ImprovementStatus, RegisterStatus
+    from csitools.measure.value import Value
 
-def _summary(files: int, problems: Sequence[Problem]) -> str:
-    n = len(problems)
-    return f"{files} file{'s' if files != 1 else ''} checked, {n} problem{'s' if n != 1 else ''}"
-
-
-def report_text(files: int, problems: Sequence[Problem]) -> str:
-    return "".join(f"{p}\n" for p in problems) + _summary(files, problems) + "\n"
-
-
-def report_json(files: int, problems: Sequence[Problem]) -> str:
-    payload = {
-        "files": files,
-        "problems": [p.as_dict() for p in problems],
-        "summary": _summary(files, problems),
-    }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
-
-
-def _escape_data(text: str) -> str:
-    # GitHub workflow command escaping (actions/toolkit, command.ts).
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def report_github(files: int, problems: Sequence[Problem]) -> str:
-    out = []
-    for p in problems:
-        props = f"file={_escape_property(p.path)}"
-        if p.line:
-            props += f",line={p.line}"
-        props += f",title={_escape_property(p.json_path)}"
-        out.append(f"::{p.severity} {props}::{_escape_data(p.message)}\n")
-    return "".join(out) + _summary(files, problems) + "\n"
-
-
-REPORTERS: dict[str, Callable[[int, Sequence[Problem]], str]] = {
-    "text": report_text,
-    "json": report_json,
-    "github": report_github,
-}
-
-
-# --- status ------------------------------------------------------------------------
 
 HEALTH_COLOURS = {
     "achieved": "green",
@@ -293,7 +248,7 @@ def status_table(status: RegisterStatus, colour: bool, width: int = 100) -> str:
     order = [*HEALTH_COLOURS, "not measured"]
     summary = ", ".join(f"{counts[h]} {h}" for h in order if h in counts)
     n = len(status.improvements)
-    lines.append(f"{n} improvement{'s' if n != 1 else ''} as of {status.as_of}")
+    lines.append(f"{plural(n, 'improvement')} as of {status.as_of}")
     if summary:
         lines.append(summary)
     return "\n".join(lines) + "\n"

@@ -1,0 +1,8 @@
+"""Reporters: the only code that turns results into text for people and programs.
+
+``problems`` formats validation problems (``csi validate --format text|json|github``
+and every command that lists problems), ``status`` the computed status (``csi status
+--format table|json|csv``, the CSV cells of ``csi export``), ``diff`` a comparison of
+two revisions (``csi diff --format markdown|json``). Reporters take data and return
+text; they never print and never read files.
+"""

@@ -1,0 +1,180 @@
+"""A comparison of two revisions (``csi diff``) -> text: Markdown for a pull-request
+comment or a CI job summary (verdict first, then a table per kind of change), JSON for
+programs. Text from YAML or git is made inert in the Markdown tables."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from csitools.history.changes import Change, show
+from csitools.history.diff import Comparison, FileDiff
+from csitools.problems import plural
+
+
+def _edits(c: Comparison) -> tuple[list[tuple[FileDiff, Change]], ...]:
+    """The changes by section: status, targets and baselines, everything else."""
+    status: list[tuple[FileDiff, Change]] = []
+    targets: list[tuple[FileDiff, Change]] = []
+    other: list[tuple[FileDiff, Change]] = []
+    for file in c.changed:
+        for change in file.changes:
+            section = {"status": status, "target": targets, "baseline": targets}
+            section.get(change.kind, other).append((file, change))
+    return status, targets, other
+
+
+def summary_line(c: Comparison) -> str:
+    status, targets, edits = _edits(c)
+    late = sum(ch.after_approval for _, ch in targets)
+    other = len(edits) + sum(bool(f.old_path) + bool(f.note) for f in c.changed)
+    counts = [
+        (sum(f.kind == "improvement" for f in c.added), "new entry", "new entries"),
+        (sum(f.kind == "improvement" for f in c.removed), "removed entry", "removed entries"),
+        (len(status), "status change", None),
+        (len(targets), "target or baseline edit", None),
+        (other, "other change", None),
+        (sum(f.kind == "kpi" for f in c.added), "new KPI", None),
+        (sum(f.kind == "kpi" for f in c.removed), "removed KPI", None),
+    ]
+    parts = [plural(n, word, many) for n, word, many in counts if n]
+    if late:
+        parts = [p + f" ({late} after approval)" if "target" in p else p for p in parts]
+    return ", ".join(parts) or "no changes to improvements or KPIs"
+
+
+_ESCAPES = str.maketrans(
+    {"|": "\\|", "\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]"}
+    | {"<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "}
+)
+
+
+def _cell(value: Any) -> str:
+    """Text from YAML or git, inert in a Markdown table: no markup, no HTML."""
+    return show(value).translate(_ESCAPES)
+
+
+def _code(text: str) -> str:
+    return f"`{text}`" if "`" not in text and "|" not in text else _cell(text)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(row) + " |" for row in rows),
+        "",
+    ]
+
+
+def _flag(change: Change) -> str:
+    return "⚠️ after approval" if change.after_approval else ""
+
+
+def diff_markdown(c: Comparison) -> str:
+    """For a pull-request comment or a CI job summary: verdict first, then tables."""
+    n = len(c.problems)
+    verdict = f"⚠️ {plural(n, 'validation problem')}" if n else "✅ No validation problems"
+    head = f"`{c.head[:7]}`" if c.head else "the working tree"
+    out = [
+        f"{verdict} · {summary_line(c)}",
+        "",
+        f"## Register changes: `{c.base[:7]}` ({_cell(c.base_label)}) → {head}",
+        "",
+    ]
+    status, targets, edits = _edits(c)
+    renames = [(f, Change("file", f.old_path, f.path, "renamed")) for f in c.changed if f.old_path]
+    other = renames + edits
+    sections: list[tuple[str, list[str], list[list[str]]]] = [
+        (
+            "New entries",
+            ["ID", "Title", "Status", "Owner", "File"],
+            [
+                [f.id, _cell(f.title), _cell(f.status), _cell(f.owner), _code(f.path)]
+                for f in c.added
+                if f.kind == "improvement"
+            ],
+        ),
+        (
+            "Removed entries",
+            ["ID", "Title", "Status", "File"],
+            [
+                [f.id, _cell(f.title), _cell(f.status), _code(f.path)]
+                for f in c.removed
+                if f.kind == "improvement"
+            ],
+        ),
+        (
+            "Status changes",
+            ["ID", "Title", "From", "To"],
+            [[f.id, _cell(f.title), _cell(ch.old), _cell(ch.new)] for f, ch in status],
+        ),
+        (
+            "Target and baseline edits",
+            ["ID", "Field", "From", "To", "Note"],
+            [[f.id, _code(ch.field), _cell(ch.old), _cell(ch.new), _flag(ch)] for f, ch in targets],
+        ),
+        (
+            "Other changes",
+            ["ID", "Field", "From", "To"],
+            [[f.id, _code(ch.field), _cell(ch.old), _cell(ch.new)] for f, ch in other]
+            + [[f.id, "—", "—", _cell(f.note)] for f in c.changed if f.note],
+        ),
+        (
+            "New KPIs",
+            ["ID", "Name", "Owner", "File"],
+            [
+                [f.id, _cell(f.title), _cell(f.owner), _code(f.path)]
+                for f in c.added
+                if f.kind == "kpi"
+            ],
+        ),
+        (
+            "Removed KPIs",
+            ["ID", "Name", "File"],
+            [[f.id, _cell(f.title), _code(f.path)] for f in c.removed if f.kind == "kpi"],
+        ),
+        (
+            "Validation problems",
+            ["File", "Line", "Field", "Problem"],
+            [
+                [_code(p.path), str(p.line), _code(p.json_path), _cell(p.message)]
+                for p in c.problems
+            ],
+        ),
+    ]
+    for title, header, rows in sections:
+        if rows:
+            out += [f"### {title}", "", *_table(header, rows)]
+    if not (c.added or c.removed or c.changed):
+        out += ["No changes to improvements or KPIs.", ""]
+    return "\n".join(out)
+
+
+def _file(f: FileDiff) -> dict[str, Any]:
+    return {
+        "kind": f.kind,
+        "id": f.id,
+        "path": f.path,
+        "old_path": f.old_path,
+        "title": f.title,
+        "status": f.status,
+        "owner": f.owner,
+        "note": f.note,
+        "changes": [ch.as_dict() for ch in f.changes],
+    }
+
+
+def diff_json(c: Comparison) -> str:
+    payload = {
+        "ok": c.ok,
+        "summary": summary_line(c),
+        "base": c.base,
+        "base_label": c.base_label,
+        "head": c.head,
+        "added": [_file(f) for f in c.added],
+        "removed": [_file(f) for f in c.removed],
+        "changed": [_file(f) for f in c.changed],
+        "problems": [p.as_dict() for p in c.problems],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
