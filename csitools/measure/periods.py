@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -19,6 +20,17 @@ from csitools.register.model import EARLIEST, LATEST
 GRANULARITIES = ("day", "week", "month", "quarter")
 US_PER_DAY = 86_400_000_000
 EPOCH = date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class Point:
+    """One period's value."""
+
+    period: str  # '2026-03', '2026-W07' (ISO week), '2026-03-15' or '2026-Q1'
+    start: date  # the first day of the period
+    end: date  # the first day after the period (exclusive)
+    value: float
+
 
 _PATTERNS = (
     ("day", re.compile(r"(\d{4})-(\d{2})-(\d{2})")),

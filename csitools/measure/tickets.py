@@ -1,0 +1,171 @@
+"""Ticket exports -> one value per period: a row per ticket, or an event log whose last
+row per ``key`` is the ticket's final state, filtered by ``where`` and turned into
+values by ``measure`` and ``aggregate`` (the KPI's ``source`` in the field reference).
+
+Conversions are vectorised (pyarrow.compute, numpy, a pandas group-by) and shared
+between the KPIs reading one file through ``CsvData.cache``: keep-last and timestamps
+are worked out once per file and rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, cast
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from csitools.measure.csvdata import (
+    CsvData,
+    as_numpy,
+    bad_cells,
+    parse_numbers,
+    parse_timestamps,
+)
+from csitools.measure.periods import Point, key_label, keys_of, period_bounds
+from csitools.measure.where import NUMBER_HINT, matches
+from csitools.problems import Problem
+
+UNIT_SECONDS = {"minutes": 60, "hours": 3600, "days": 86400}
+MEASURES = ("duration", "share", "count", "column")
+
+_NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
+
+
+class BadData(Exception):
+    """Bad data for one KPI (its args are the Problems): it gets no series."""
+
+
+def ticket_points(
+    kpi: str, source: Mapping[str, Any], data: CsvData
+) -> tuple[tuple[Point, ...], int, int]:
+    """The KPI's value per period, the tickets that counted and those left out (no time,
+    no end of a duration, no value, no key): left out is not an error."""
+    measure = source["measure"]
+    kinds = [kind for kind in MEASURES if kind in measure]
+    if len(kinds) != 1:
+        why = f"KPI {kpi!r}: source.measure needs exactly one of duration, share, count or "
+        raise BadData(
+            Problem(data.text, 0, "$", f"{why}column (it has {', '.join(kinds) or 'none'})")
+        )
+    fmt = source.get("timestamp_format")
+    problems: list[Problem] = []
+    kept, keyless = _keep_last(data, source, problems)
+    hit = np.ones(len(kept), bool)
+    # Filters apply to each ticket's final state, after keep-last: filtering first would
+    # bring back an earlier state of a ticket whose category (say) changed later.
+    for column, want in (source.get("where") or {}).items():
+        hit &= matches(data, column, want, kept, problems)
+    rows = kept[hit]
+
+    def stamps(column: str) -> tuple[np.ndarray, np.ndarray]:
+        # Parsed once per file, column, format and keep-last rule (KPIs share them), on the
+        # kept rows only; the where-filters differ between KPIs, so they apply afterwards.
+        cache_key = ("time", column, fmt, source.get("key"), source.get("order_by"))
+        if cache_key not in data.cache:
+            raw = data.table[column].take(kept)
+            micros, valid, bad = parse_timestamps(raw, fmt)
+            what = f"a timestamp in the format {fmt!r}; fix the cell or source.timestamp_format"
+            if not fmt:
+                what = "an ISO 8601 timestamp such as 2026-03-15T10:30; fix the cell, or give "
+                what += "source.timestamp_format (such as '%d-%m-%Y %H:%M')"
+            problem = bad_cells(data, column, kept, bad, what) if bad.any() else None
+            data.cache[cache_key] = micros, valid, problem
+        micros, valid, problem = data.cache[cache_key]
+        problems.extend([problem] if problem else [])
+        return micros[hit], valid[hit]
+
+    when, ok = stamps(source["time"])  # a ticket without its time has no period: skipped
+    if kinds[0] == "duration":
+        (begin, begin_ok), (end, end_ok) = (stamps(column) for column in measure["duration"])
+        # Not resolved yet, or resolved before it opened (a clock or data-entry slip that
+        # would pull the mean down): skipped and counted as such, not an error.
+        ok = ok & begin_ok & end_ok & (end >= begin)
+        values = (end - begin) / (UNIT_SECONDS[measure.get("unit", "hours")] * 1e6)
+    elif kinds[0] == "share":
+        match = np.ones(len(rows), bool)
+        for column, want in measure["share"].items():
+            match &= matches(data, column, want, rows, problems)
+        values = np.where(match, 100.0, 0.0)  # so the mean is the percentage
+    elif kinds[0] == "count":
+        values = np.ones(len(rows))
+    else:
+        raw = data.table[measure["column"]].take(rows)
+        values, valid, bad = parse_numbers(raw)
+        if bad.any():
+            problems.append(bad_cells(data, measure["column"], rows, bad, NUMBER_HINT))
+        ok = ok & valid
+    if problems:
+        raise BadData(*problems)
+    points = _aggregate(when[ok], values[ok], source["period"], source["aggregate"])
+    counted = int(ok.sum())
+    return points, counted, len(ok) - counted + keyless
+
+
+def _keep_last(
+    data: CsvData, source: Mapping[str, Any], problems: list[Problem]
+) -> tuple[np.ndarray, int]:
+    """The rows kept (indexes, in file order) and how many rows had no key."""
+    key, order_by = source.get("key"), source.get("order_by")
+    if key is None:
+        return np.arange(data.table.num_rows), 0
+    cache_key = ("keep", key, order_by, source.get("timestamp_format"))
+    if cache_key not in data.cache:
+        found: list[Problem] = []
+        # One dictionary for the whole column, so the codes agree across chunks.
+        encoded = pc.dictionary_encode(data.table[key].combine_chunks())
+        codes = as_numpy(pc.fill_null(encoded.indices, -1))
+        if order_by is None:  # the last row in file order
+            order = np.argsort(codes, kind="stable")
+        else:  # lexsort is stable: equal order_by values keep file order, the last wins
+            order = np.lexsort((_order(data, order_by, source, found), codes))
+        ordered = codes[order]
+        last = np.ones(len(ordered), bool)
+        last[:-1] = ordered[1:] != ordered[:-1]
+        kept = np.sort(order[last & (ordered >= 0)])
+        data.cache[cache_key] = kept, int((codes < 0).sum()), found
+    kept, keyless, found = data.cache[cache_key]
+    problems += found
+    return kept, keyless
+
+
+def _order(
+    data: CsvData, column: str, source: Mapping[str, Any], problems: list[Problem]
+) -> np.ndarray:
+    """order_by as sortable numbers: numeric when its first value is a number, timestamps
+    when that parses as one, else the text's rank. A column that starts numeric and has a
+    stray cell is an error rather than silently sorted as text ('10' < '9')."""
+    raw = data.table[column]
+    present = raw.drop_null()
+    if len(present) == 0:
+        return np.zeros(len(raw))
+    first, fmt = str(present[0].as_py()).strip(), source.get("timestamp_format")
+    if re.fullmatch(_NUMBER, first):
+        values, valid, bad = parse_numbers(raw)
+        what = NUMBER_HINT
+    elif parse_timestamps(pa.chunked_array([[first]]), fmt)[1][0]:
+        micros, valid, bad = parse_timestamps(raw, fmt)
+        values, what = micros.astype(np.float64), f"a timestamp like {first!r} (the first one)"
+    else:
+        keys = [("", "ascending", "at_start")]
+        return as_numpy(pc.rank(raw.combine_chunks(), sort_keys=keys, tiebreaker="dense"))
+    if bad.any():
+        problems.append(bad_cells(data, column, np.arange(len(raw)), bad, what))
+    return np.where(valid, values, -np.inf)  # a row without order_by never wins
+
+
+def _aggregate(micros: np.ndarray, values: np.ndarray, period: str, how: str) -> tuple[Point, ...]:
+    keys = keys_of(micros, period)
+    import pandas as pd  # here, not at the top: only ticket exports group (~0.5 s to import)
+
+    grouped = pd.Series(values, dtype=np.float64).groupby(keys, sort=True)
+    # p90: linear interpolation between the closest ranks (numpy's and pandas' default).
+    result = grouped.quantile(0.9) if how == "p90" else getattr(grouped, how)()
+    points = []
+    for key, value in result.items():
+        label = key_label(int(cast(float, key)), period)
+        _, start, end = period_bounds(label)
+        points.append(Point(label, start, end, float(value)))
+    return tuple(points)
