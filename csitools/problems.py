@@ -25,7 +25,8 @@ class Problem:
     1-based (0 when the problem concerns the file as a whole). ``json_path`` is a
     JSONPath such as ``$.raci[0].accountable`` (``$`` for the whole document, or a
     ``column 'x'`` description for CSV problems). The message says what is wrong
-    and what would fix it.
+    and what would fix it. A ``warning`` is advice (ITIL's two to three KPIs per CSF,
+    say): it is reported, but the register still validates and builds.
     """
 
     path: str
@@ -44,8 +45,13 @@ class Problem:
             "severity": self.severity,
         }
 
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.json_path}: {self.message}"
+        marker = "" if self.is_error else f"{self.severity}: "
+        return f"{self.path}:{self.line}: {self.json_path}: {marker}{self.message}"
 
 
 def json_path(parts: Where) -> str:

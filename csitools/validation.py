@@ -17,7 +17,7 @@ from csitools.measure.status import RegisterStatus, assess_register
 from csitools.measure.value import check_value
 from csitools.problems import Problem
 from csitools.register.checks import check_register
-from csitools.register.load import YAML_SUFFIXES, load_repository
+from csitools.register.load import ANALYSIS_FOLDERS, YAML_SUFFIXES, load_repository
 from csitools.register.model import Register, build_register
 from csitools.register.reviewchecks import check_reviews
 
@@ -32,7 +32,12 @@ class Validation:
 
     @property
     def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
+        return not self.errors
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems that stop a build; the rest are warnings."""
+        return tuple(p for p in self.problems if p.is_error)
 
 
 def validate_repository(root: Path, as_of: date | None = None) -> Validation:
@@ -71,7 +76,7 @@ def _fingerprint(root: Path, as_of: date) -> tuple[object, ...]:
     """What a validation depends on: every register file's and data file's path, size
     and modification time (stat only, no reading)."""
     entries: list[tuple[str, int, int, int]] = []
-    for folder in ("register", "kpis", "reviews", "site_config"):
+    for folder in ("register", "kpis", "reviews", "site_config", *ANALYSIS_FOLDERS):
         base = root / folder
         if base.is_dir():
             for path in sorted(base.rglob("*")):

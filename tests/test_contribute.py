@@ -643,15 +643,17 @@ def test_export_to_a_file(repo: Path) -> None:
          "or leave out --out to write to standard output"),
         ("register/CSI-0001-email-resolution.yaml", "register/CSI-0001-email-resolution.yaml "
          "is inside register/, which holds the register's own files; write the export "
-         "outside register/, kpis/, reviews/, site_config/, .git/, .cache/"),
+         "outside register/, kpis/, reviews/, site_config/, assessments/, swot/, .git/, "
+         ".cache/"),
         ("register/../kpis/x.csv", "register/../kpis/x.csv is inside kpis/, which holds the "
          "register's own files; write the export outside register/, kpis/, reviews/, "
-         "site_config/, .git/, .cache/"),
+         "site_config/, assessments/, swot/, .git/, .cache/"),
         ("register/people.yaml/x.csv", "register/people.yaml is a file, not a folder; choose "
          "another path"),
         ("no/such/x.csv", "the folder no/such does not exist; create it or choose another path"),
         (".git/config", ".git/config is inside .git/, which holds the register's own files; "
-         "write the export outside register/, kpis/, reviews/, site_config/, .git/, .cache/"),
+         "write the export outside register/, kpis/, reviews/, site_config/, assessments/, "
+         "swot/, .git/, .cache/"),
     ],
 )  # fmt: skip
 def test_export_refuses_an_out_it_must_not_replace(

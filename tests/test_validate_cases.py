@@ -1,5 +1,6 @@
 """`csi validate` over the case folders: each negative case breaks one rule and its
-expected.txt holds the exact output. Add a case by adding a folder."""
+expected.txt holds the exact output; each warning case gets advice only (exit 0), its
+expected.txt the exact output too. Add a case by adding a folder."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tests.conftest import CASES, materialise
 
 NEGATIVE = sorted(p.name for p in (CASES / "negative").iterdir() if p.is_dir())
 POSITIVE = sorted(p.name for p in (CASES / "positive").iterdir() if p.is_dir())
+WARNING = sorted(p.name for p in (CASES / "warning").iterdir() if p.is_dir())
 
 
 def run_validate(repo: Path, monkeypatch: pytest.MonkeyPatch, *args: str):
@@ -32,6 +34,18 @@ def test_negative_case_reports_exact_problems(
     assert result.exit_code == 1
 
 
+@pytest.mark.parametrize("case", WARNING)
+def test_warning_case_reports_exact_advice_and_passes(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = materialise(CASES / "warning" / case, tmp_path / "repo")
+    result = run_validate(repo, monkeypatch)
+    expected = (CASES / "warning" / case / "expected.txt").read_text(encoding="utf-8")
+    assert result.output == expected
+    assert ": warning: " in expected and ", 0 problems, " in expected
+    assert result.exit_code == 0
+
+
 @pytest.mark.parametrize("case", POSITIVE)
 def test_positive_case_is_clean(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = materialise(CASES / "positive" / case, tmp_path / "repo")
@@ -48,5 +62,10 @@ def test_base_register_is_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_every_negative_case_has_expected_output() -> None:
-    missing = [c for c in NEGATIVE if not (CASES / "negative" / c / "expected.txt").exists()]
+    missing = [
+        f"{kind}/{c}"
+        for kind, cases in (("negative", NEGATIVE), ("warning", WARNING))
+        for c in cases
+        if not (CASES / kind / c / "expected.txt").exists()
+    ]
     assert missing == []

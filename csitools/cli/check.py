@@ -72,7 +72,8 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
     repository around the current folder). The whole register is always read, so
     references across files are checked; only problems in PATHS are reported.
     Prints one line per problem, `file:line: $.json.path: message`, then a summary.
-    Exits 0 when clean, 1 when there are problems, 2 on usage errors.
+    Exits 0 when clean or when there are only warnings, 1 when there are problems, 2
+    on usage errors.
 
     \b
     Examples:
@@ -88,7 +89,7 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
         problems += shown(root, [p for p in result.problems if _wanted(p.path, only)])
     problems.sort()
     click.echo(REPORTERS[fmt](files, problems), nl=False)
-    if problems:
+    if any(p.is_error for p in problems):
         raise SystemExit(1)
 
 

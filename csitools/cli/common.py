@@ -57,8 +57,8 @@ def one_root() -> Path:
 
 
 def warn_problems(validation: Validation) -> None:
-    if validation.problems:
-        n = len(validation.problems)
+    if validation.errors:
+        n = len(validation.errors)
         click.echo(
             f"warning: the register has {plural(n, 'problem')}; "
             "results may be incomplete. Run csi validate for details.",

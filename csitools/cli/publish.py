@@ -54,9 +54,11 @@ def _require_clean(root: Path, day: date, then: str) -> None:
     """Stop with every problem listed unless the register validates; the plugin then
     reuses this validation (``validate_repository_once``)."""
     validation = validate_repository_once(root, day)
-    if validation.problems:
+    if validation.errors:
         click.echo(report_text(len(validation.files), list(validation.problems)), nl=False)
         raise click.ClickException(f"the register has problems; fix them, then {then} again")
+    for warning in validation.problems:  # advice: said, and the build goes on
+        click.echo(str(warning), err=True)
 
 
 def _refuse_site_dir(

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from csitools.register.documents import FAILED, parse_yaml
-from csitools.register.load import discover, relative
+from csitools.register.load import REGISTER_FILES, discover, relative
 
 TRACKED = ("id", "title", "name", "status", "owner", "priority", "cycles", "baseline")
 
@@ -175,13 +175,14 @@ def stem_id(path: str) -> str:
 
 
 def is_tracked_path(path: str) -> bool:
-    """An entry (register/*.yaml but people) or a KPI (kpis/*.yaml) file."""
+    """An entry (register/*.yaml but people, services and csfs) or a KPI (kpis/*.yaml)
+    file."""
     folder, _, name = path.partition("/")
     return (
         folder in ("register", "kpis")
         and "/" not in name
         and name.endswith((".yaml", ".yml"))
-        and not (folder == "register" and name.rsplit(".", 1)[0] == "people")
+        and not (folder == "register" and name.rsplit(".", 1)[0] in REGISTER_FILES)
     )
 
 

@@ -33,6 +33,7 @@ from csitools.publish.charts.files import ForeignFiles, render_charts, write_ato
 from csitools.publish.charts.specs import chart_specs
 from csitools.publish.pages import Chart, build_pages, disarm_links
 from csitools.publish.sitefolder import kept_folders, unsafe_site_dir
+from csitools.register.load import ANALYSIS_FOLDERS
 from csitools.register.model import EARLIEST, LATEST
 from csitools.validation import validate_repository_once
 
@@ -59,7 +60,7 @@ disarms links in the HTML), and the Markdown packages. A page cached by another 
 of them is converted again."""
 
 ASSETS = ("assets/csi/csi.css", "assets/csi/csi.js")
-WATCHED = ("register", "kpis", "reviews", "site_config")
+WATCHED = ("register", "kpis", "reviews", "site_config", *ANALYSIS_FOLDERS)
 
 
 class CsiConfig(base.Config):
@@ -119,10 +120,12 @@ class CsiPlugin(BasePlugin[CsiConfig]):
             )
         as_of = self._as_of()
         validation = validate_repository_once(self.root, as_of)
-        if validation.problems:
+        if validation.errors:
             lines = "\n".join(str(p) for p in validation.problems)
-            n = len(validation.problems)
+            n = len(validation.errors)
             raise PluginError(f"csi: the register has {n} problem{'s' if n != 1 else ''}:\n{lines}")
+        for warning in validation.problems:  # advice, not a build failure even with --strict
+            log.info(f"csi: {warning}")
         charts: dict[str, Chart] = {}
         self.chart_files = {}
         if self.config.charts:

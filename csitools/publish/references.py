@@ -29,6 +29,10 @@ _SCHEMAS = (
     ("people", "register/people.yaml"),
     ("review", "reviews/<YYYY-MM-DD>-<slug>.yaml"),
     ("settings", "site_config/register.yml"),
+    ("services", "register/services.yaml"),
+    ("csfs", "register/csfs.yaml"),
+    ("assessment", "assessments/YYYY-MM-DD-<slug>.yaml"),
+    ("swot", "swot/<slug>.yaml"),
 )
 
 _TYPES = {

@@ -19,6 +19,8 @@ KEPT = {
     "kpis": "the KPIs and their data",
     "reviews": "the review records",
     "site_config": "the site's settings and pages",
+    "assessments": "the maturity assessments",
+    "swot": "the SWOT analyses",
     ".git": "the git repository",
     ".cache": "csi's cache",
 }

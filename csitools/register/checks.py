@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from csitools.problems import Problem, Where, did_you_mean
+from csitools.register import catalogue_checks
 from csitools.register.documents import Document, problem_at
 from csitools.register.lifecycle import check_dates, check_lifecycle
 from csitools.register.model import Improvement, Register
@@ -259,6 +260,7 @@ RULES = (
     check_dates,
     check_lifecycle,
     check_sources,
+    *catalogue_checks.RULES,
 )
 
 

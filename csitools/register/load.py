@@ -76,6 +76,10 @@ class LoadResult:
     people: Document | None = None
     settings: Document | None = None
     reviews: list[Document] = field(default_factory=list)
+    services: Document | None = None
+    csfs: Document | None = None
+    assessments: list[Document] = field(default_factory=list)
+    swots: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     broken: set[str] = field(default_factory=set)
@@ -85,10 +89,20 @@ class LoadResult:
 _IMPROVEMENT_NAME = re.compile(r"^CSI-[0-9]{4}(-[a-z0-9]+)*\.ya?ml$")
 _KPI_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.ya?ml$")
 _REVIEW_NAME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[a-z0-9]+)+\.ya?ml$")
+_ASSESSMENT_NAME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[a-z0-9]+)*\.ya?ml$")
+
+REGISTER_FILES = {"people": "people", "services": "services", "csfs": "csfs"}
+"""Files in register/ that are not entries: file stem -> kind."""
+
+ANALYSIS_FOLDERS = {"assessments": "assessment", "swot": "swot"}
+"""Folders of the service analysis, each file of one kind. Optional, like its files."""
+
 _NAME_FORMS = {
     "improvement": (_IMPROVEMENT_NAME, "CSI-NNNN-<slug>.yaml"),
     "kpi": (_KPI_NAME, "<kpi-id>.yaml"),
     "review": (_REVIEW_NAME, "<YYYY-MM-DD>-<slug>.yaml"),
+    "assessment": (_ASSESSMENT_NAME, "YYYY-MM-DD-<slug>.yaml"),
+    "swot": (_KPI_NAME, "<slug>.yaml"),
 }
 
 
@@ -101,9 +115,8 @@ def discover(root: Path) -> list[tuple[Path, str]]:
     if register.is_dir():
         for file in sorted(register.iterdir()):
             if file.suffix.lower() in YAML_SUFFIXES:
-                kind = "people" if file.stem == "people" else "improvement"
-                found.append((file, kind))
-    for folder, kind in (("kpis", "kpi"), ("reviews", "review")):
+                found.append((file, REGISTER_FILES.get(file.stem, "improvement")))
+    for folder, kind in (("kpis", "kpi"), ("reviews", "review"), *ANALYSIS_FOLDERS.items()):
         if (root / folder).is_dir():
             files = sorted((root / folder).iterdir())
             found += [(f, kind) for f in files if f.suffix.lower() in YAML_SUFFIXES]
@@ -115,9 +128,10 @@ def discover(root: Path) -> list[tuple[Path, str]]:
 
 
 def misplaced(root: Path) -> list[Problem]:
-    """YAML files in subfolders of register/ or kpis/, which are not read: say so."""
+    """YAML files in subfolders of register/, kpis/ and the analysis folders, which are
+    not read: say so."""
     problems = []
-    for folder in ("register", "kpis", "reviews"):
+    for folder in ("register", "kpis", "reviews", *ANALYSIS_FOLDERS):
         top = root / folder
         if not top.is_dir():
             continue
@@ -202,8 +216,12 @@ def load_repository(root: Path) -> LoadResult:
             result.reviews.append(doc)
         elif kind == "people":
             result.people = doc
-        else:
+        elif kind == "settings":
             result.settings = doc
+        elif kind in ("services", "csfs"):
+            setattr(result, kind, doc)
+        else:
+            (result.assessments if kind == "assessment" else result.swots).append(doc)
     if result.people is None and "register/people.yaml" not in result.broken:
         result.problems.append(
             Problem(

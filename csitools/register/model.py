@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from csitools.register.catalogue import Benchmark, Catalogue, benchmarks, build_catalogue
 from csitools.register.documents import Document
 from csitools.register.load import LoadResult
 from csitools.register.reviews import Review, build_reviews
@@ -132,6 +133,7 @@ class Improvement:
     per_unit: PerUnit | None = None
     realised: tuple[Realised, ...] = ()
     csf: str = ""
+    assessment: str = ""
     depends_on: tuple[str, ...] = ()
     links: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     raci: tuple[Raci, ...] = ()
@@ -173,6 +175,8 @@ class Kpi:
     csf: str = ""
     action_threshold: float | None = None
     tension_with: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    benchmarks: tuple[Benchmark, ...] = ()
     doc: Document | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -232,6 +236,8 @@ class Register:
     unusable: frozenset[str] = frozenset()
     reviews: tuple[Review, ...] = ()
     """The review meetings, oldest first."""
+    catalogue: Catalogue = field(default_factory=Catalogue)
+    """Services, CSFs, assessments and SWOT: empty when the register has none."""
 
     def improvement(self, id_: str) -> Improvement | None:
         return next((i for i in self.improvements if i.id == id_), None)
@@ -302,6 +308,7 @@ def build_improvement(doc: Document) -> Improvement:
             for r in benefits.get("realised") or ()
         ),
         csf=d.get("csf", ""),
+        assessment=d.get("assessment", ""),
         depends_on=tuple(d.get("depends_on") or ()),
         links={k: tuple(v) for k, v in (d.get("links") or {}).items()},
         raci=tuple(
@@ -341,6 +348,8 @@ def build_kpi(doc: Document) -> Kpi:
         csf=d.get("csf", ""),
         action_threshold=float(threshold) if threshold is not None else None,
         tension_with=tuple(d.get("tension_with") or ()),
+        services=tuple(d.get("services") or ()),
+        benchmarks=benchmarks(d),
         doc=doc,
     )
 
@@ -418,4 +427,5 @@ def build_register(loaded: LoadResult) -> Register:
         people_doc=people_doc,
         unusable=frozenset(unusable),
         reviews=build_reviews(loaded.reviews),
+        catalogue=build_catalogue(loaded),
     )

@@ -61,6 +61,12 @@ PATTERN_HINTS = {
     "\\.csv$": "a path to a .csv file",
     "^https://": "an https:// address",
     "^[^@\\s]+@[^@\\s]+$": "an e-mail address",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[a-z0-9]+)*$": (
+        "the name of an assessment file without .yaml, such as 2025-10-06-itsm-maturity"
+    ),
+    "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?|-W[0-9]{2}|-Q[1-4])?$": (
+        "a year or a period, such as 2025, 2025-10 or 2025-Q4"
+    ),
 }
 _ALIASES = {"gte": "ge", "lte": "le", "eq": "in", "neq": "ne", "nin": "not_in", "notin": "not_in"}
 """Operator spellings from other query languages, and the one they mean here."""

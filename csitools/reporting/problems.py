@@ -11,7 +11,11 @@ from csitools.problems import Problem, plural
 
 
 def _summary(files: int, problems: Sequence[Problem]) -> str:
-    return f"{plural(files, 'file')} checked, {plural(len(problems), 'problem')}"
+    """``6 files checked, 1 problem``; warnings are counted apart, when there are any."""
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    text = f"{plural(files, 'file')} checked, {plural(errors, 'problem')}"
+    return text + (f", {plural(warnings, 'warning')}" if warnings else "")
 
 
 def problem_lines(problems: Sequence[Problem]) -> str:
