@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from csitools.cli import main
+from csitools.publish.sitefolder import KEPT
 from tests.conftest import GOLDEN, REPO
 
 AS_OF = "2026-11-23"
@@ -69,8 +70,9 @@ def test_drop_fields_removes_a_field_and_its_block() -> None:
 
 def without_analysis(dest: Path) -> Path:
     """A copy of the sample register as it was before the service analysis."""
-    for part in ("register", "kpis", "site_config"):
-        shutil.copytree(REPO / part, dest / part)
+    for part in KEPT:  # every folder of the register's own
+        if not part.startswith(".") and (REPO / part).is_dir():
+            shutil.copytree(REPO / part, dest / part)
     shutil.copyfile(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     for name in ANALYSIS_FILES:
         path = dest / name
