@@ -745,14 +745,14 @@ def test_markdown_cells_are_inert() -> None:
         "a" * 40, "main", None, (entry,), (), (), (Problem("p`q", 1, "$", "m|n"),)
     )
     assert diff_markdown(comparison).splitlines()[8:] == [
-        "| CSI-0003 | Chat \\| &lt;script&gt;alert(1)&lt;/script&gt; \\*now\\* "
-        "\\[x\\](javascript:1) | proposed | bo\\_b | `register/CSI-0003.yaml` |",
+        "| CSI-0003 | Chat &#124; &lt;script&gt;alert(1)&lt;/script&gt; &#42;now&#42; "
+        "&#91;x&#93;(javascript:1) | proposed | bo&#95;b | `register/CSI-0003.yaml` |",
         "",
         "### Validation problems",
         "",
         "| File | Line | Field | Problem |",
         "|---|---|---|---|",
-        "| p\\`q | 1 | `$` | m\\|n |",
+        "| <code>p&#96;q</code> | 1 | `$` | m&#124;n |",
     ]
 
 

@@ -115,7 +115,7 @@ def test_field_page_rows_and_sub_tables() -> None:
     assert "`measure` needs `time`, `period`, `aggregate` as well.\n" in page
     # Descriptions are text, never HTML: <slug> must not become a tag on the site.
     assert "One improvement per file: register/CSI-NNNN-&lt;slug&gt;.yaml." in page
-    assert not re.search(r"\| [^`|]*<[a-z]", page)
+    assert not re.search(r"\| [^`|]*<(?!code>)[a-z]", page)  # <code> only from csi
 
 
 @pytest.fixture

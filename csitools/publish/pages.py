@@ -5,14 +5,13 @@ tests compare them with golden files. Pages come from Jinja2 templates under
 ``csitools/publish/templates/csi/``; a register can override any of them by putting a file of
 the same name under ``site_config/overrides/csi/``.
 
-Everything a contributor wrote reaches the page through ``safe_md`` (Markdown with raw
-HTML escaped, dangerous link schemes disarmed, no attribute lists) or ``cell`` (one
-line of escaped text for tables and attributes), so no field can inject markup.
+Everything a contributor, a setting or git wrote reaches the page through the filters
+of ``csitools.publish.markdown`` (``cell``, ``safe_md``, ``code``, ``link`` ...), and
+each page's front matter is written by ``front_matter``, so no field can inject markup.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
 from csitools.history.git import HistoryUnavailable
 from csitools.history.revisions import History, changelog, status_timeline
@@ -30,6 +30,16 @@ from csitools.measure.status import (
     RegisterStatus,
     TargetStatus,
     baseline_origin,
+)
+from csitools.publish.markdown import (
+    cell,
+    code,
+    front_matter,
+    https_link,
+    link,
+    mailto,
+    safe_md,
+    url_path,
 )
 from csitools.publish.words import (
     forecast_date,
@@ -43,61 +53,12 @@ from csitools.publish.words import (
     roi_label,
     since_note,
 )
-from csitools.register.model import LIFECYCLE, Improvement, Kpi, Register
+from csitools.register.model import LIFECYCLE, Improvement, Kpi, Register, Settings
 
 ATTENTION = ("regressed", "missed", "at-risk", "stale")
 DUE_SOON_DAYS = 30
 TERMS = ("short", "medium", "long")
 SIZES = ("small", "medium", "large")
-
-_UNSAFE_SCHEME = re.compile(r"^(?:javascript|vbscript|data|file):", re.I)
-_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
-_URL_ATTR = re.compile(r'\b(href|src|action|formaction|xlink:href)="([^"]*)"', re.I)
-_HTTPS_URL = re.compile(r"^https://[^\s/?#]+\S*$", re.I)
-_URL_SAFE = "/:@!$&*+,;=?#%-._~"
-"""Characters a link target keeps; anything else (quotes, brackets, parentheses, angle
-brackets, spaces) is percent-encoded so it cannot end the Markdown link or the
-attribute it becomes."""
-
-
-def safe_md(text: str | None) -> str:
-    """Contributor text as Markdown that cannot carry live markup: raw HTML is escaped
-    (shown as text) and ``{...}`` attribute lists are disarmed; link targets are
-    checked after rendering by ``disarm_links``."""
-    if not text:
-        return ""
-    text = html.escape(text, quote=False)
-    return text.replace("{", "&#123;").replace("}", "&#125;")
-
-
-def cell(text: object) -> str:
-    """One line of escaped text, safe in a table cell and inside an attribute."""
-    if text is None:
-        return ""
-    value = html.escape(" ".join(str(text).split()), quote=True)
-    return (
-        value.replace("|", "&#124;")
-        .replace("{", "&#123;")
-        .replace("[", "&#91;")
-        .replace("*", "&#42;")
-        .replace("_", "&#95;")
-        .replace("`", "&#96;")
-    )
-
-
-def disarm_links(page_html: str) -> str:
-    """Replace link targets whose scheme could run code (``javascript:`` and friends,
-    however spelt with spaces or control characters) by ``#unsafe-link``."""
-
-    def fix(match: re.Match[str]) -> str:
-        target = match.group(2)
-        for _ in range(3):  # entities spelt inside entities: &amp;#106;avascript:
-            target = html.unescape(target)
-        if _UNSAFE_SCHEME.match(_CONTROL.sub("", target)):
-            return f'{match.group(1)}="#unsafe-link"'
-        return match.group(0)
-
-    return _URL_ATTR.sub(fix, page_html)
 
 
 def _sort_key(value: str | None, kind: str) -> str | None:
@@ -109,36 +70,23 @@ def _sort_key(value: str | None, kind: str) -> str | None:
     return str(order.index(value)) if value in order else ""
 
 
-def badge(value: str | None, kind: str = "health") -> str:
+def badge(value: str | None, kind: str = "health") -> Markup:
     label = value or "not measured"
     slug = re.sub(r"[^a-z0-9-]", "-", label.lower())
     key = _sort_key(value, kind)
     sort = "" if key is None else f' data-sort="{key}"'
-    return f'<span class="csi-badge csi-{kind} csi-{kind}--{slug}"{sort}>{cell(label)}</span>'
+    return Markup(
+        f'<span class="csi-badge csi-{kind} csi-{kind}--{slug}"{sort}>{cell(label)}</span>'
+    )
 
 
-def term_size(imp: Improvement) -> str:
+def term_size(imp: Improvement) -> Markup:
     """Term and size ("long / large"), sorting by time scale then size, not by name."""
     key = "".join(
         str(scale.index(value)) if value in scale else "9"
         for value, scale in ((imp.term, TERMS), (imp.size, SIZES))
     )
-    return f'<span data-sort="{key}">{cell(imp.term)} / {cell(imp.size)}</span>'
-
-
-def https_link(text: str) -> str:
-    """An https URL as a Markdown link to itself; any other text stays escaped text
-    (record numbers such as PRB0040298, and every other scheme)."""
-    if not _HTTPS_URL.match(text):
-        return cell(text)
-    return f"[{cell(text)}]({quote(text, safe=_URL_SAFE)})"
-
-
-def mailto(address: str | None) -> str:
-    """An e-mail address as a ``mailto:`` link, every unusual character encoded."""
-    if not address:
-        return ""
-    return f"[{cell(address)}](mailto:{quote(address, safe='@.+-_~')})"
+    return Markup(f'<span data-sort="{key}">{cell(imp.term)} / {cell(imp.size)}</span>')
 
 
 def with_unit(value: float | None, kpi: Kpi | None) -> str:
@@ -161,18 +109,46 @@ def forecast_note(t: TargetStatus) -> str:
     return f"{day.isoformat()}, after the due date" if day > t.due else day.isoformat()
 
 
-def kpi_link(kpis: Mapping[str, Kpi], kpi_id: str, base: str = "") -> str:
+def kpi_link(kpis: Mapping[str, Kpi], kpi_id: str, base: str = "") -> Markup:
     """A KPI's name linked to its page (``base``: the path from the page to the docs
     root, such as ``../``); a KPI that no longer exists stays as its escaped id."""
     kpi = kpis.get(kpi_id)
     if kpi is None:
         return cell(kpi_id)
-    return f"[{cell(kpi.name)}]({base}kpis/{kpi.id}.md)"
+    return link(kpi.name, base + url_path("kpis", f"{kpi.id}.md"))
 
 
-def _commit_url(repository_url: str) -> str:
-    """A template for links to one commit, or "" when no repository URL is set."""
-    return f"{repository_url.rstrip('/')}/commit/" if repository_url else ""
+def anchor(key: str) -> str:
+    """A person's or team's id as a heading anchor: letters, digits, ``.``, ``_``, ``-``."""
+    return re.sub(r"[^A-Za-z0-9._-]", "-", key)
+
+
+def person_link(names: Mapping[str, str], who: str, base: str = "") -> Markup:
+    """A person or team, by name, linked to their entry on the people page."""
+    return link(names.get(who, who), f"{base}people.md", anchor(who))
+
+
+def chart_image(chart: Chart, base: str = "") -> Markup:
+    """A chart as a lazily loaded image that opens at full size."""
+    target = base + url_path(*chart.path.split("/"))
+    alt = cell(chart.alt)
+    return Markup(f'[![{alt}]({target}){{ loading=lazy }}]({target} "Open the chart at full size")')
+
+
+def edit_url(settings: Settings, path: str) -> str:
+    """Where the repository's web interface edits ``path`` on the settings' branch,
+    every part percent-encoded ("" without a repository URL)."""
+    if not settings.repository_url:
+        return ""
+    branch, file = (quote(part, safe="/") for part in (settings.branch, path))
+    return f"{settings.repository_url.rstrip('/')}/edit/{branch}/{file}"
+
+
+def commit_link(repository_url: str, commit: str, short: str) -> Markup:
+    """A commit's short id as code, linked to the commit when the repository is known."""
+    if not repository_url:
+        return code(short)
+    return link(code(short), f"{repository_url.rstrip('/')}/commit/{quote(commit, safe='')}")
 
 
 @dataclass(frozen=True)
@@ -199,6 +175,8 @@ def _environment(overrides: Path | None) -> jinja2.Environment:
     env.filters.update(
         safe_md=safe_md,
         cell=cell,
+        code=code,
+        anchor=anchor,
         pct=pct,
         num=num,
         money=money,
@@ -212,6 +190,7 @@ def _environment(overrides: Path | None) -> jinja2.Environment:
         forecast_note=forecast_note,
     )
     env.globals.update(since_note=since_note)
+    env.globals.update(front_matter=front_matter, link=link, chart_image=chart_image)
     return env
 
 
@@ -298,7 +277,9 @@ def build_pages(
         improvements={imp.id: imp for imp in reg.improvements},
         history=history if isinstance(history, History) else None,
         history_gap=history.reason if isinstance(history, HistoryUnavailable) else None,
-        commit_url=_commit_url(reg.settings.repository_url),
+        person=lambda who, base="": person_link(names, who, base),
+        commit_link=lambda rev: commit_link(reg.settings.repository_url, rev.commit, rev.short),
+        edit_url=lambda imp: edit_url(reg.settings, imp.path),
     )
     pages: dict[str, str] = {}
     attention = [

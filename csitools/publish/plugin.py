@@ -28,10 +28,12 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from csitools import __version__
 from csitools.history.git import HistoryUnavailable
 from csitools.history.revisions import load_history
+from csitools.publish import markdown as site_markdown
 from csitools.publish import pages as site_pages
 from csitools.publish.charts.files import ForeignFiles, render_charts, write_atomic
 from csitools.publish.charts.specs import chart_specs
-from csitools.publish.pages import Chart, build_pages, disarm_links
+from csitools.publish.markdown import DISARM_VERSION, disarm_html, disarm_title
+from csitools.publish.pages import Chart, build_pages
 from csitools.publish.sitefolder import kept_folders, unsafe_site_dir
 from csitools.register.load import ANALYSIS_FOLDERS
 from csitools.register.model import EARLIEST, LATEST
@@ -53,7 +55,9 @@ def _toc_token(item: AnchorLink) -> dict[str, Any]:
 CODE_KEY = hashlib.sha256(
     Path(__file__).read_bytes()
     + Path(site_pages.__file__).read_bytes()
+    + Path(site_markdown.__file__).read_bytes()
     + "|".join(metadata.version(d) for d in ("markdown", "pymdown-extensions")).encode()
+    + DISARM_VERSION.encode()
 ).hexdigest()
 """What converts a generated page besides its Markdown: this module and ``site`` (which
 disarms links in the HTML), and the Markdown packages. A page cached by another version
@@ -194,6 +198,10 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         src = page.file.src_uri
         if src not in self.pages:
             return markdown
+        if "title" in page.meta:
+            # The front matter holds the title as escaped HTML already; as Markup, the
+            # theme's `| e` leaves it alone instead of escaping it a second time.
+            page.meta["title"] = disarm_title(str(page.meta["title"]))
         digest = hashlib.sha256(f"{self._site_key}\0{src}\0{markdown}".encode()).hexdigest()
         self._page_keys[src] = digest
         cached = self._page_cache / f"{digest}.json"
@@ -212,7 +220,7 @@ class CsiPlugin(BasePlugin[CsiConfig]):
             page.toc = get_toc(hit["toc"])
             page.present_anchor_ids = set(hit["anchors"])
             return str(hit["html"])
-        html = disarm_links(html)
+        html = disarm_html(html)
         entry = {
             "html": html,
             "toc": [_toc_token(item) for item in page.toc],

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+from markupsafe import Markup
 
+from csitools.publish.markdown import cell, code
 from csitools.register.schema import PATTERN_HINTS, load_schema
 
 FIELDS_PAGE = "site_config/docs/reference/fields.md"
@@ -53,12 +55,6 @@ def _marker(source: str) -> str:
     )
 
 
-def _cell(text: str) -> str:
-    """Text safe in a Markdown table cell and free of raw HTML."""
-    text = " ".join(str(text).split())
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-
-
 def _resolve(node: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:
     """The node with a local ``$ref`` merged in (the node's own keys win, so a
     property's description beats the shared definition's)."""
@@ -96,29 +92,31 @@ def _plural(kind: str) -> str:
     return " or ".join(plurals.get(k, k + "s") for k in kind.split(" or "))
 
 
-def _allowed(node: Mapping[str, Any], schema: Mapping[str, Any], name: str) -> str:
+def _allowed(node: Mapping[str, Any], schema: Mapping[str, Any], name: str) -> Markup:
+    """The values a field allows, as inert Markdown (values and names as code)."""
     node = _resolve(node, schema)
-    parts: list[str] = []
+    parts: list[Markup] = []
     if "const" in node:
-        parts.append(f"`{str(node['const']).lower()}`")
+        parts.append(code(str(node["const"]).lower()))
     if "enum" in node:
-        parts.append(", ".join(f"`{v}`" for v in node["enum"] if v is not None))
+        parts.append(Markup(", ").join(code(v) for v in node["enum"] if v is not None))
     if "pattern" in node:
-        parts.append(PATTERN_HINTS.get(node["pattern"], f"matches `{node['pattern']}`"))
+        hint = PATTERN_HINTS.get(node["pattern"])
+        parts.append(cell(hint) if hint else Markup("matches ") + code(node["pattern"]))
     if node.get("format") == "date" and "pattern" not in node:
-        parts.append("a date as YYYY-MM-DD")
+        parts.append(cell("a date as YYYY-MM-DD"))
     low, high = node.get("minimum"), node.get("maximum")
     if low is not None and high is not None:
-        parts.append(f"{low} to {high}")
+        parts.append(cell(f"{low} to {high}"))
     elif low is not None:
-        parts.append(f"at least {low}")
+        parts.append(cell(f"at least {low}"))
     short, long = node.get("minLength"), node.get("maxLength")
     if long is not None:
-        parts.append(f"{short or 0} to {long} characters")
+        parts.append(cell(f"{short or 0} to {long} characters"))
     elif short and short > 1:
-        parts.append(f"at least {short} characters")
+        parts.append(cell(f"at least {short} characters"))
     elif short == 1:
-        parts.append("not empty")
+        parts.append(cell("not empty"))
     for branch in node.get("anyOf", ()):
         hint = _allowed(branch, schema, name)
         if hint and hint not in parts:
@@ -126,18 +124,18 @@ def _allowed(node: Mapping[str, Any], schema: Mapping[str, Any], name: str) -> s
     if node.get("type") == "array" or "items" in node:
         items = _resolve(node.get("items", {}), schema)
         if items.get("type") == "object" and "properties" in items:
-            parts.append(f"see `{name}[]` below")
+            parts.append(Markup("see ") + code(f"{name}[]") + Markup(" below"))
         elif (hint := _allowed(items, schema, name)) and hint != "not empty":
-            parts.append(f"each: {hint}")
+            parts.append(Markup("each: ") + hint)
         if node.get("minItems"):
-            parts.append(f"at least {node['minItems']}")
+            parts.append(cell(f"at least {node['minItems']}"))
         if node.get("maxItems"):
-            parts.append(f"at most {node['maxItems']}")
+            parts.append(cell(f"at most {node['maxItems']}"))
         if node.get("uniqueItems"):
-            parts.append("no duplicates")
+            parts.append(cell("no duplicates"))
     if node.get("type") == "object" and "properties" in node:
-        parts.append(f"see `{name}` below")
-    return "; ".join(parts)
+        parts.append(Markup("see ") + code(name) + Markup(" below"))
+    return Markup("; ").join(parts)
 
 
 def _tables(
@@ -155,8 +153,8 @@ def _tables(
         prop = _resolve(raw, schema)
         path = f"{name}.{key}" if name else key
         yield (
-            f"| `{key}` | {_cell(_type(prop, schema))} | {'yes' if key in required else 'no'} "
-            f"| {_cell(_allowed(prop, schema, path))} | {_cell(prop.get('description', ''))} |"
+            f"| {code(key)} | {cell(_type(prop, schema))} | {'yes' if key in required else 'no'} "
+            f"| {_allowed(prop, schema, path)} | {cell(prop.get('description', ''))} |"
         )
         if prop.get("type") == "object" and "properties" in prop:
             nested.append((path, prop))
@@ -166,13 +164,13 @@ def _tables(
             nested.append((f"{path}[]", items))
     for needs, fields in node.get("dependentRequired", {}).items():
         yield ""
-        yield f"`{needs}` needs {', '.join(f'`{f}`' for f in fields)} as well."
+        yield f"{code(needs)} needs {', '.join(code(f) for f in fields)} as well."
     for path, child in nested:
         yield ""
-        yield f"{'#' * level} `{path}`"
+        yield f"{'#' * level} {code(path)}"
         yield ""
         if child.get("description"):
-            yield _cell(child["description"])
+            yield cell(child["description"])
             yield ""
         yield from _tables(child, schema, path, min(level + 1, 6))
 
@@ -190,7 +188,7 @@ def render_field_reference() -> str:
     for kind, where in _SCHEMAS:
         schema = load_schema(kind)
         lines += ["", f"## {schema['title']}", "", f"File: `{where}`", ""]
-        lines += [_cell(schema["description"]), ""]
+        lines += [cell(schema["description"]), ""]
         lines += _tables(schema, schema, "", 3)
     return "\n".join(lines) + "\n"
 

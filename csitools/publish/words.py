@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from csitools.measure.periods import period_bounds
 from csitools.measure.status import ImprovementStatus, TargetStatus, Tension
+from csitools.publish.markdown import cell
 from csitools.register.model import Improvement, Kpi
 
 
@@ -28,7 +29,7 @@ def money(amount: float | None, currency: str = "") -> str:
         text = f"{amount / 1_000_000:,.3f}".rstrip("0").rstrip(".") + " M"
     else:
         text = f"{amount:,.0f}"
-    return f"{text} {currency}".strip()
+    return f"{text} {cell(currency)}".strip()
 
 
 def long_date(day: date | None) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from csitools.history.changes import Change, show
 from csitools.history.diff import Comparison, FileDiff
 from csitools.problems import plural
+from csitools.publish.markdown import cell, code
 
 
 def _edits(c: Comparison) -> tuple[list[tuple[FileDiff, Change]], ...]:
@@ -43,19 +44,9 @@ def summary_line(c: Comparison) -> str:
     return ", ".join(parts) or "no changes to improvements or KPIs"
 
 
-_ESCAPES = str.maketrans(
-    {"|": "\\|", "\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]"}
-    | {"<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "}
-)
-
-
 def _cell(value: Any) -> str:
     """Text from YAML or git, inert in a Markdown table: no markup, no HTML."""
-    return show(value).translate(_ESCAPES)
-
-
-def _code(text: str) -> str:
-    return f"`{text}`" if "`" not in text and "|" not in text else _cell(text)
+    return cell(show(value))
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -90,7 +81,7 @@ def diff_markdown(c: Comparison) -> str:
             "New entries",
             ["ID", "Title", "Status", "Owner", "File"],
             [
-                [f.id, _cell(f.title), _cell(f.status), _cell(f.owner), _code(f.path)]
+                [f.id, _cell(f.title), _cell(f.status), _cell(f.owner), code(f.path)]
                 for f in c.added
                 if f.kind == "improvement"
             ],
@@ -99,7 +90,7 @@ def diff_markdown(c: Comparison) -> str:
             "Removed entries",
             ["ID", "Title", "Status", "File"],
             [
-                [f.id, _cell(f.title), _cell(f.status), _code(f.path)]
+                [f.id, _cell(f.title), _cell(f.status), code(f.path)]
                 for f in c.removed
                 if f.kind == "improvement"
             ],
@@ -112,19 +103,19 @@ def diff_markdown(c: Comparison) -> str:
         (
             "Target and baseline edits",
             ["ID", "Field", "From", "To", "Note"],
-            [[f.id, _code(ch.field), _cell(ch.old), _cell(ch.new), _flag(ch)] for f, ch in targets],
+            [[f.id, code(ch.field), _cell(ch.old), _cell(ch.new), _flag(ch)] for f, ch in targets],
         ),
         (
             "Other changes",
             ["ID", "Field", "From", "To"],
-            [[f.id, _code(ch.field), _cell(ch.old), _cell(ch.new)] for f, ch in other]
+            [[f.id, code(ch.field), _cell(ch.old), _cell(ch.new)] for f, ch in other]
             + [[f.id, "—", "—", _cell(f.note)] for f in c.changed if f.note],
         ),
         (
             "New KPIs",
             ["ID", "Name", "Owner", "File"],
             [
-                [f.id, _cell(f.title), _cell(f.owner), _code(f.path)]
+                [f.id, _cell(f.title), _cell(f.owner), code(f.path)]
                 for f in c.added
                 if f.kind == "kpi"
             ],
@@ -132,15 +123,12 @@ def diff_markdown(c: Comparison) -> str:
         (
             "Removed KPIs",
             ["ID", "Name", "File"],
-            [[f.id, _cell(f.title), _code(f.path)] for f in c.removed if f.kind == "kpi"],
+            [[f.id, _cell(f.title), code(f.path)] for f in c.removed if f.kind == "kpi"],
         ),
         (
             "Validation problems",
             ["File", "Line", "Field", "Problem"],
-            [
-                [_code(p.path), str(p.line), _code(p.json_path), _cell(p.message)]
-                for p in c.problems
-            ],
+            [[code(p.path), str(p.line), code(p.json_path), _cell(p.message)] for p in c.problems],
         ),
     ]
     for title, header, rows in sections:
