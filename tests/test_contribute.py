@@ -21,8 +21,8 @@ from click.testing import CliRunner, Result
 from csitools import __version__
 from csitools.cli import contribute
 from csitools.contribute.entries import write_entries
-from csitools.contribute.files import Conflict, write_new
 from csitools.contribute.rows import first_sentence, header_key, parse_date
+from csitools.files import Conflict, write_new
 from csitools.validation import validate_repository
 from tests.conftest import BASE, REPO
 from tests.test_references import full_group

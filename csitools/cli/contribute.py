@@ -28,10 +28,10 @@ from csitools.contribute.entries import (
     schema_ref,
     write_entries,
 )
-from csitools.contribute.files import Conflict
 from csitools.contribute.importer import plan_import
 from csitools.contribute.rows import FIELDS
 from csitools.contribute.scaffold import BadTarget, NotEmpty, init_register
+from csitools.files import Conflict
 from csitools.problems import did_you_mean, plural
 from csitools.publish.references import reference_pages
 from csitools.register.load import load_repository

@@ -14,7 +14,7 @@ import click
 
 from csitools.cli.common import AS_OF, display, one_root, root_group, warn_problems
 from csitools.contribute.export import export_csv, export_json
-from csitools.contribute.files import blocked, file_kind, in_the_way, replace_file
+from csitools.files import blocked, file_kind, in_the_way, replace_file
 from csitools.problems import plural
 from csitools.publish.references import outdated_pages, reference_pages
 from csitools.publish.sitefolder import KEPT, kept_folder_of

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from csitools.cli.common import AS_OF, display, one_root, warn_problems
-from csitools.contribute.files import file_kind, in_the_way
+from csitools.files import file_kind, in_the_way
 from csitools.publish.sitefolder import kept_folder_of, kept_folders, unsafe_site_dir
 from csitools.reporting.problems import report_text
 from csitools.validation import validate_repository, validate_repository_once

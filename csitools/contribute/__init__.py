@@ -2,8 +2,8 @@
 and ``csi export``.
 
 In: what the user asked for and the register as it stands. Out: new files, written
-atomically, never replacing a file the command did not create (``entries`` makes new
-entries, ``scaffold`` a new register from ``templates/init``, ``files`` is the one file
-writer, ``importer`` maps a spreadsheet register to entries, ``export`` writes the
-register with its computed health).
+atomically through ``csitools.files``, never replacing a file the command did not
+create (``entries`` makes new entries, ``scaffold`` a new register from
+``templates/init``, ``importer`` maps a spreadsheet register to entries, ``export``
+writes the register with its computed health).
 """

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from csitools.contribute.files import Conflict, write_new
+from csitools.files import Conflict, write_new
 from csitools.problems import Problem
 from csitools.register.checks import check_register
 from csitools.register.documents import FAILED, Document, parse_yaml

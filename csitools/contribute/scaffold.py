@@ -1,7 +1,7 @@
 """A new register repository (``csi init``): the starter files, the schemas copied to
 ``.schemas/``, written into a folder without touching what is there already.
 
-Every file is created whole and never over an existing one (``files.write_new``); a
+Every file is created whole and never over an existing one (``csitools.files.write_new``); a
 file that exists is left as it is and reported as skipped.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 from csitools import __version__
 from csitools.contribute.entries import SCHEMA_COPY, scalar
-from csitools.contribute.files import file_kind, in_the_way, write_new
+from csitools.files import file_kind, in_the_way, write_new
 from csitools.problems import plural
 
 SCHEMA_KINDS = ("improvement", "kpi", "people", "review", "settings")

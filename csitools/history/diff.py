@@ -22,8 +22,9 @@ from csitools.history.git import (
     resolve_commit,
 )
 from csitools.history.revisions import History, approved_ids, load_history
-from csitools.history.tracked import TrackedData, read_worktree, stem_id
+from csitools.history.tracked import TrackedData, read_worktree
 from csitools.problems import Problem
+from csitools.register.load import file_id
 from csitools.validation import validate_repository
 
 
@@ -69,7 +70,7 @@ def _describe(path: str, data: TrackedData | str, old_path: str | None = None) -
     title = fields.get("title") if not path.startswith("kpis/") else fields.get("name")
     return FileDiff(
         kind="kpi" if path.startswith("kpis/") else "improvement",
-        id=str(fields.get("id") or stem_id(path)),
+        id=str(fields.get("id") or file_id(path)),
         path=path,
         title=str(title or ""),
         status=fields.get("status"),

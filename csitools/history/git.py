@@ -23,6 +23,7 @@ from typing import IO
 
 from csitools.history.tracked import TrackedData, is_tracked_path, read_tracked
 from csitools.register.documents import FAILED, parse_yaml
+from csitools.register.load import settings_file
 
 SHALLOW = "history needs the full clone: fetch-depth: 0"
 
@@ -132,16 +133,15 @@ def resolve_commit(root: Path, rev: str) -> str:
 
 def main_branch(root: Path) -> str:
     """The ``branch`` of site_config/register.yml, else main."""
-    for name in ("register.yml", "register.yaml"):
-        try:
-            text = (root / "site_config" / name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        data, _, _, _ = parse_yaml(text, name)
-        branch = data.get("branch") if data is not FAILED and isinstance(data, dict) else None
-        if isinstance(branch, str):
-            return branch
-    return "main"
+    if (settings := settings_file(root)) is None:
+        return "main"
+    try:
+        text = settings.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return "main"
+    data, _, _, _ = parse_yaml(text, settings.name)
+    branch = data.get("branch") if data is not FAILED and isinstance(data, dict) else None
+    return branch if isinstance(branch, str) else "main"
 
 
 def merge_base(root: Path, branch: str) -> tuple[str, str]:

@@ -28,8 +28,8 @@ from csitools.history.git import (
     run_git,
 )
 from csitools.history.log import Commit, FileChange, read_log
-from csitools.history.tracked import TrackedData, is_tracked_path, stem_id
-from csitools.register.load import discover, relative
+from csitools.history.tracked import TrackedData, is_tracked_path
+from csitools.register.load import discover, file_id, relative
 
 NOT_COMMITTED = "not committed yet"
 
@@ -191,7 +191,7 @@ def _build(
                 flags.append("unreadable")
             else:
                 if is_kpi:
-                    kpi_id = str(new.get("id") or stem_id(change.path))
+                    kpi_id = str(new.get("id") or file_id(change.path))
                     approved = approved_at.get(kpi_id, -1) > position
                 changes = field_changes(before, new, approved=approved)
                 if change.status == "A":
@@ -215,7 +215,7 @@ def _build(
                     email=commit.email,
                     subject=commit.subject,
                     path_at_commit=change.path,
-                    id=str(known) if known else stem_id(change.path),
+                    id=str(known) if known else file_id(change.path),
                     changes=changes,
                     flags=tuple(flags),
                     renamed_from=change.old_path if change.status == "R" else None,

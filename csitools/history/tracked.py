@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from csitools.register.documents import FAILED, parse_yaml
@@ -166,12 +166,6 @@ def read_tracked(blob: bytes, path: str) -> TrackedData | str:
     if not isinstance(parsed, dict):
         return "the file does not hold a mapping of fields"
     return _compared({key: parsed[key] for key in TRACKED if key in parsed})
-
-
-def stem_id(path: str) -> str:
-    """The id a file's name gives: CSI-NNNN for an entry, the stem for a KPI."""
-    name = PurePosixPath(path).name
-    return name[:8] if name.startswith("CSI-") else name.rsplit(".", 1)[0]
 
 
 def is_tracked_path(path: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,6 @@ NULLS = ["", "?", "NULL"]
 TRUE_TEXT = ["TRUE", "true", "True", "1"]
 FALSE_TEXT = ["FALSE", "false", "False", "0"]
 
-_US_PER_DAY = 86_400_000_000
-_EPOCH = date(1970, 1, 1)
 _NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
 
 
@@ -245,6 +243,3 @@ def _iso(text: pa.ChunkedArray) -> pa.ChunkedArray:
             stamp = stamp.astimezone(UTC).replace(tzinfo=None)
         parsed.append(stamp)
     return pa.array(parsed, naive).take(pc.index_in(text, value_set=distinct))
-
-
-# -- series -----------------------------------------------------------------------------

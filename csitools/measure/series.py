@@ -33,6 +33,7 @@ from csitools.measure.periods import period_bounds as period_bounds
 from csitools.measure.tickets import BadData, ticket_points
 from csitools.measure.where import NUMBER_HINT
 from csitools.problems import Problem
+from csitools.register.load import resolved_inside
 from csitools.register.model import EARLIEST, LATEST
 from csitools.register.sources import source_columns
 
@@ -68,17 +69,15 @@ def load_series(
 
     ``sources`` maps a KPI id to its (schema-valid) ``source`` block; csv paths are
     relative to ``root`` and nothing outside it is read. Never raises for bad data."""
-    root_real = root.resolve()
     files: dict[Path, tuple[str, list[str]]] = {}
     problems: list[Problem] = []
     for kpi, source in sources.items():
         text = str(source["csv"]).replace("\\", "/")
         try:
-            real = (root / text).resolve()
-            inside = real.is_relative_to(root_real)
-        except (OSError, RuntimeError):  # RuntimeError: a symlink loop
-            inside = False
-        if not inside:
+            real = resolved_inside(root, text)
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
+            real = None
+        if real is None:
             why = "the path leads outside the repository (after resolving .. and links), so "
             why += "it is not read; keep metric data inside it, e.g. under kpis/data/"
             problems.append(Problem(text, 0, "$", why))
@@ -114,7 +113,6 @@ def load_series(
     return series, list(dict.fromkeys(problems))
 
 
-# -- reading: one pyarrow read per file, every cell as text ----------------------------
 def _columns(source: Mapping[str, Any]) -> list[str]:
     return [column for _, column in source_columns(source)]
 

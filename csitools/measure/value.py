@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from csitools.measure.health import better
 from csitools.measure.periods import period_bounds
-from csitools.problems import Problem, json_path
+from csitools.problems import Problem, Where
+from csitools.register.documents import problem_at
 from csitools.register.model import Improvement, Kpi, Money, Realised, Register
 
 if TYPE_CHECKING:  # status imports this module; it hands over its KPI statuses
@@ -273,8 +274,8 @@ def check_value(reg: Register, as_of: date) -> list[Problem]:
 
 
 def _entry_problems(imp: Improvement, reg: Register, as_of: date) -> Iterator[Problem]:
-    def at(where: tuple[str | int, ...], message: str) -> Problem:
-        return Problem(imp.path, imp.doc.line(where) if imp.doc else 0, json_path(where), message)
+    def at(where: Where, message: str) -> Problem:
+        return problem_at(imp.doc, imp.path, where, message)
 
     settings = reg.settings
     where_set = settings.doc.path if settings.doc else "site_config/register.yml"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import csitools
-from csitools.contribute.files import file_kind, in_the_way
+from csitools.files import file_kind, in_the_way
 
 KEPT = {
     "register": "the register's entries",

@@ -13,6 +13,7 @@ from csitools.problems import Problem, Where, did_you_mean
 from csitools.register import catalogue_checks
 from csitools.register.documents import Document, problem_at
 from csitools.register.lifecycle import check_dates, check_lifecycle
+from csitools.register.load import file_id
 from csitools.register.model import Improvement, Register
 from csitools.register.sources import check_sources
 
@@ -39,7 +40,7 @@ def check_ids(reg: Register) -> Iterator[Problem]:
         else:
             seen[imp.id] = imp
     for kpi in reg.kpis.values():
-        stem = kpi.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        stem = file_id(kpi.path)
         if kpi.id != stem:
             yield problem_at(
                 kpi.doc,

@@ -20,6 +20,9 @@ MAX_BYTES = 1024 * 1024
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
+SETTINGS_FILES = ("site_config/register.yml", "site_config/register.yaml")
+"""Where the register's settings are read from: the first of these that exists."""
+
 
 def read_document(file: Path, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:
     """Read, parse and schema-check one file. The Document is None when the file could
@@ -120,11 +123,21 @@ def discover(root: Path) -> list[tuple[Path, str]]:
         if (root / folder).is_dir():
             files = sorted((root / folder).iterdir())
             found += [(f, kind) for f in files if f.suffix.lower() in YAML_SUFFIXES]
-    for name in ("register.yml", "register.yaml"):
-        if (root / "site_config" / name).is_file():
-            found.append((root / "site_config" / name, "settings"))
-            break
+    if (settings := settings_file(root)) is not None:
+        found.append((settings, "settings"))
     return found
+
+
+def settings_file(root: Path) -> Path | None:
+    """The register's settings file (``SETTINGS_FILES``), or None when it has none."""
+    return next((root / rel for rel in SETTINGS_FILES if (root / rel).is_file()), None)
+
+
+def file_id(path: str) -> str:
+    """The id a file's name gives: CSI-NNNN for an entry, the stem for a KPI (or a
+    review, or any other file)."""
+    name = path.rsplit("/", 1)[-1]
+    return name[:8] if name.startswith("CSI-") else name.rsplit(".", 1)[0]
 
 
 def misplaced(root: Path) -> list[Problem]:
@@ -153,11 +166,25 @@ def misplaced(root: Path) -> list[Problem]:
     return problems
 
 
-def _resolves_inside(file: Path, real_root: Path) -> bool:
+def resolved_inside(root: Path, path: Path | str) -> Path:
+    """The real path of ``path`` (relative to ``root``), after resolving ``..`` and links.
+    Raises ValueError when that lies outside ``root``: the one check that a path stays
+    inside the repository. OSError and RuntimeError (a loop of links, before Python
+    3.13) pass through for the caller to word."""
+    real = (root / path).resolve()
+    if not real.is_relative_to(root.resolve()):
+        raise ValueError(f"{path} leads outside {root}")
+    return real
+
+
+def _links_outside(file: Path, root: Path) -> bool:
     try:
-        return file.resolve().is_relative_to(real_root)
-    except RuntimeError:  # a loop of links (Python < 3.13): reading it reports the loop
+        resolved_inside(root, file)
+    except ValueError:
         return True
+    except RuntimeError:  # a loop of links (Python < 3.13): reading it reports the loop
+        pass
+    return False
 
 
 def relative(file: Path, root: Path) -> str:
@@ -181,12 +208,11 @@ def load_repository(root: Path) -> LoadResult:
             )
         )
         return result
-    real_root = root.resolve()
     result.problems += misplaced(root)
     for file, kind in discover(root):
         rel = relative(file, root)
         result.files.append(rel)
-        if file.is_symlink() and not _resolves_inside(file, real_root):
+        if file.is_symlink() and _links_outside(file, root):
             result.problems.append(
                 Problem(
                     rel,

@@ -15,7 +15,7 @@ from typing import Any
 
 from csitools.register.catalogue import Benchmark, Catalogue, benchmarks, build_catalogue
 from csitools.register.documents import Document
-from csitools.register.load import LoadResult
+from csitools.register.load import LoadResult, file_id
 from csitools.register.reviews import Review, build_reviews
 
 LIFECYCLE = (
@@ -381,30 +381,25 @@ def build_settings(doc: Document | None) -> Settings:
     )
 
 
-def _stem_id(path: str) -> str:
-    name = path.rsplit("/", 1)[-1]
-    return name[:8] if name.startswith("CSI-") else name.rsplit(".", 1)[0]
-
-
 def build_register(loaded: LoadResult) -> Register:
     """Model every valid document; remember the ids of the invalid ones."""
-    unusable = {_stem_id(p) for p in loaded.broken}
+    unusable = {file_id(p) for p in loaded.broken}
     improvements = []
     for doc in loaded.improvements:
         if doc.valid:
             improvements.append(build_improvement(doc))
         else:
-            unusable |= {_stem_id(doc.path), str(doc.data.get("id"))}
+            unusable |= {file_id(doc.path), str(doc.data.get("id"))}
     kpis: dict[str, Kpi] = {}
     for doc in loaded.kpis:
         if doc.valid:
             kpi = build_kpi(doc)
             kpis.setdefault(kpi.id, kpi)
-            if kpi.id != _stem_id(doc.path):
+            if kpi.id != file_id(doc.path):
                 # Reported by checks.check_ids; references by file name are not "missing".
-                unusable.add(_stem_id(doc.path))
+                unusable.add(file_id(doc.path))
         else:
-            unusable |= {_stem_id(doc.path), str(doc.data.get("id"))}
+            unusable |= {file_id(doc.path), str(doc.data.get("id"))}
     people: dict[str, Person] = {}
     teams: dict[str, Team] = {}
     people_doc = loaded.people if loaded.people is not None and loaded.people.valid else None

@@ -17,6 +17,7 @@ from csitools.problems import Problem, Where, did_you_mean
 from csitools.register.checks import person_problems
 from csitools.register.documents import problem_at
 from csitools.register.lifecycle import far_dates
+from csitools.register.load import SETTINGS_FILES
 from csitools.register.model import Improvement, Register
 from csitools.register.reviews import Decision, Review, decisions_on
 
@@ -45,7 +46,6 @@ LEAVES: dict[str, tuple[str, ...]] = {
 be started and measured, a closed cycle is followed by the next one, an escalation
 changes nothing until the higher board decides."""
 
-_SETTINGS = "site_config/register.yml"
 _DATED = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-")
 _VERBS = {"approve": "approves", "defer": "defers", "reject": "rejects", "complete": "completes"}
 MAX_LISTED = 8
@@ -213,7 +213,8 @@ def _governance_problem(imp: Improvement, reg: Register) -> str | None:
         many = len(missing) > 1
         back = "in-progress or measuring" if missing == ["complete"] else "proposed"
         return (
-            f"status is {imp.status}, but no review in reviews/ {verbs} {imp.id} ({_SETTINGS} "
+            f"status is {imp.status}, but no review in reviews/ {verbs} {imp.id} "
+            f"({SETTINGS_FILES[0]} "
             f"sets governance.decisions_required); add the {' and '.join(missing)} "
             f"decision{'s' if many else ''} to the record{'s' if many else ''} of the "
             f"meeting{'s' if many else ''} that took {'them' if many else 'it'}, or set the "

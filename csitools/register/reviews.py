@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from csitools.register.documents import Document
+from csitools.register.load import file_id
 
 KINDS = ("csi-board", "service-review", "internal")
 DECISIONS = (
@@ -79,7 +80,7 @@ class Review:
 
 def review_id(path: str) -> str:
     """A review's id: its file name without the suffix."""
-    return path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return file_id(path)
 
 
 def _day(text: str | None) -> date | None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from csitools.problems import Problem, Where, did_you_mean
 from csitools.register.documents import problem_at
+from csitools.register.load import resolved_inside
 from csitools.register.model import Kpi, Register
 
 
@@ -39,8 +40,7 @@ def resolve_csv(root: Path, text: str) -> tuple[Path | None, str | None]:
     if text.startswith(("/", "\\")) or (len(text) > 1 and text[1] == ":"):
         return None, f"{text!r} is an absolute path; write it relative to the repository root"
     try:
-        real = (root / text).resolve()
-        real.relative_to(root.resolve())
+        real = resolved_inside(root, text)
     except ValueError:
         return None, (
             f"{text!r} leads outside the repository (after resolving .. and links); keep "

@@ -59,9 +59,6 @@ OFFSET: dict[str, Any] = {"textcoords": "offset points", "ha": "right", **LABEL}
 FORECAST: dict[str, Any] = {"color": PURPLE, "linestyle": (0, (4, 2)), "linewidth": 1.8}
 
 
-# ---- specs: register + series + status -> plain data ------------------------------
-
-
 def _x(iso: str) -> float:
     return float((date.fromisoformat(iso) - EPOCH).days)
 

@@ -330,6 +330,3 @@ def chart_specs(
         if any(c.targets for c in imp.cycles)
     ]
     return specs
-
-
-# ---- drawing ------------------------------------------------------------------------
