@@ -703,8 +703,8 @@ def test_a_measure_must_say_what_to_measure(tmp_path: Path) -> None:
             "kpis/data/data.csv",
             0,
             "$",
-            "KPI 'kpi': source.measure needs exactly one of duration, share, count or column "
-            "(it has none)",
+            "KPI 'kpi': source.measure needs exactly one of duration, share, count, column, "
+            "open or age (it has none)",
         )
     ]
 

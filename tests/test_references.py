@@ -112,7 +112,7 @@ def test_field_page_rows_and_sub_tables() -> None:
         "| Step 3 in numbers: a target value per KPI, to reach by a date. |\n"
     ) in page
     assert "#### `cycles[].targets[]`\n" in page
-    assert "`measure` needs `time`, `period`, `aggregate` as well.\n" in page
+    assert "`measure` needs `period`, `aggregate` as well.\n" in page
     # Descriptions are text, never HTML: <slug> must not become a tag on the site.
     assert "One improvement per file: register/CSI-NNNN-&lt;slug&gt;.yaml." in page
     assert not re.search(r"\| [^`|]*<(?!code>)[a-z]", page)  # <code> only from csi

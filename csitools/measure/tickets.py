@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy as np
@@ -25,17 +26,67 @@ from csitools.measure.csvdata import (
     parse_timestamps,
 )
 from csitools.measure.periods import Point, key_label, keys_of, period_bounds
+from csitools.measure.snapshot import NEVER, SNAPSHOTS, snapshot_points
 from csitools.measure.where import NUMBER_HINT, matches
 from csitools.problems import Problem
 
 UNIT_SECONDS = {"minutes": 60, "hours": 3600, "days": 86400}
-MEASURES = ("duration", "share", "count", "column")
+MEASURES = ("duration", "share", "count", "column", *SNAPSHOTS)
 
 _NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
 
 
 class BadData(Exception):
     """Bad data for one KPI (its args are the Problems): it gets no series."""
+
+
+@dataclass
+class Selection:
+    """One KPI's tickets: the rows keep-last kept (indexes into the file, in file
+    order), which of them its ``where`` filters let through, and the problems found."""
+
+    data: CsvData
+    source: Mapping[str, Any]
+    kept: np.ndarray
+    hit: np.ndarray
+    keyless: int
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def rows(self) -> np.ndarray:
+        rows: np.ndarray = self.kept[self.hit]
+        return rows
+
+    def stamps(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """A timestamp column on every kept row: microseconds since 1970, and valid.
+        Parsed once per file, column, format and keep-last rule (KPIs share them); the
+        where-filters differ between KPIs, so callers apply ``hit`` afterwards."""
+        data, source, fmt = self.data, self.source, self.source.get("timestamp_format")
+        cache_key = ("time", column, fmt, source.get("key"), source.get("order_by"))
+        if cache_key not in data.cache:
+            raw = data.table[column].take(self.kept)
+            micros, valid, bad = parse_timestamps(raw, fmt)
+            what = f"a timestamp in the format {fmt!r}; fix the cell or source.timestamp_format"
+            if not fmt:
+                what = "an ISO 8601 timestamp such as 2026-03-15T10:30; fix the cell, or give "
+                what += "source.timestamp_format (such as '%d-%m-%Y %H:%M')"
+            problem = bad_cells(data, column, self.kept, bad, what) if bad.any() else None
+            data.cache[cache_key] = micros, valid, problem
+        micros, valid, problem = data.cache[cache_key]
+        self.problems.extend([problem] if problem else [])
+        return micros, valid
+
+
+def select(data: CsvData, source: Mapping[str, Any]) -> Selection:
+    """Keep-last per key, then the where-filters, on each ticket's final state:
+    filtering first would bring back an earlier state of a ticket whose category (say)
+    changed later."""
+    problems: list[Problem] = []
+    kept, keyless = _keep_last(data, source, problems)
+    hit = np.ones(len(kept), bool)
+    for column, want in (source.get("where") or {}).items():
+        hit &= matches(data, column, want, kept, problems)
+    return Selection(data, source, kept, hit, keyless, problems)
 
 
 def ticket_points(
@@ -46,62 +97,73 @@ def ticket_points(
     measure = source["measure"]
     kinds = [kind for kind in MEASURES if kind in measure]
     if len(kinds) != 1:
-        why = f"KPI {kpi!r}: source.measure needs exactly one of duration, share, count or "
-        raise BadData(
-            Problem(data.text, 0, "$", f"{why}column (it has {', '.join(kinds) or 'none'})")
-        )
-    fmt = source.get("timestamp_format")
-    problems: list[Problem] = []
-    kept, keyless = _keep_last(data, source, problems)
-    hit = np.ones(len(kept), bool)
-    # Filters apply to each ticket's final state, after keep-last: filtering first would
-    # bring back an earlier state of a ticket whose category (say) changed later.
-    for column, want in (source.get("where") or {}).items():
-        hit &= matches(data, column, want, kept, problems)
-    rows = kept[hit]
+        why = f"KPI {kpi!r}: source.measure needs exactly one of {', '.join(MEASURES[:-1])} "
+        why += f"or {MEASURES[-1]} (it has {', '.join(kinds) or 'none'})"
+        raise BadData(Problem(data.text, 0, "$", why))
+    chosen = select(data, source)
+    if kinds[0] in SNAPSHOTS:
+        points, ok = _snapshot(chosen, kinds[0])
+    else:
+        when, values, ok = _per_ticket(chosen, kinds[0])
+    if chosen.problems:
+        raise BadData(*chosen.problems)
+    if kinds[0] not in SNAPSHOTS:
+        points = _aggregate(when[ok], values[ok], source["period"], source["aggregate"])
+    counted = int(ok.sum())
+    return points, counted, len(ok) - counted + chosen.keyless
 
-    def stamps(column: str) -> tuple[np.ndarray, np.ndarray]:
-        # Parsed once per file, column, format and keep-last rule (KPIs share them), on the
-        # kept rows only; the where-filters differ between KPIs, so they apply afterwards.
-        cache_key = ("time", column, fmt, source.get("key"), source.get("order_by"))
-        if cache_key not in data.cache:
-            raw = data.table[column].take(kept)
-            micros, valid, bad = parse_timestamps(raw, fmt)
-            what = f"a timestamp in the format {fmt!r}; fix the cell or source.timestamp_format"
-            if not fmt:
-                what = "an ISO 8601 timestamp such as 2026-03-15T10:30; fix the cell, or give "
-                what += "source.timestamp_format (such as '%d-%m-%Y %H:%M')"
-            problem = bad_cells(data, column, kept, bad, what) if bad.any() else None
-            data.cache[cache_key] = micros, valid, problem
-        micros, valid, problem = data.cache[cache_key]
-        problems.extend([problem] if problem else [])
-        return micros[hit], valid[hit]
 
-    when, ok = stamps(source["time"])  # a ticket without its time has no period: skipped
-    if kinds[0] == "duration":
-        (begin, begin_ok), (end, end_ok) = (stamps(column) for column in measure["duration"])
+def _per_ticket(chosen: Selection, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each ticket's time, value, and whether it counts."""
+    measure, data, rows, hit = chosen.source["measure"], chosen.data, chosen.rows, chosen.hit
+    micros, valid = chosen.stamps(chosen.source["time"])
+    when, ok = micros[hit], valid[hit]  # a ticket without its time has no period: skipped
+    if kind == "duration":
+        (begin, begin_ok), (end, end_ok) = (chosen.stamps(c) for c in measure["duration"])
+        begin, begin_ok, end, end_ok = begin[hit], begin_ok[hit], end[hit], end_ok[hit]
         # Not resolved yet, or resolved before it opened (a clock or data-entry slip that
         # would pull the mean down): skipped and counted as such, not an error.
         ok = ok & begin_ok & end_ok & (end >= begin)
         values = (end - begin) / (UNIT_SECONDS[measure.get("unit", "hours")] * 1e6)
-    elif kinds[0] == "share":
+    elif kind == "share":
         match = np.ones(len(rows), bool)
         for column, want in measure["share"].items():
-            match &= matches(data, column, want, rows, problems)
+            match &= matches(data, column, want, rows, chosen.problems)
         values = np.where(match, 100.0, 0.0)  # so the mean is the percentage
-    elif kinds[0] == "count":
+    elif kind == "count":
         values = np.ones(len(rows))
     else:
         raw = data.table[measure["column"]].take(rows)
         values, valid, bad = parse_numbers(raw)
         if bad.any():
-            problems.append(bad_cells(data, measure["column"], rows, bad, NUMBER_HINT))
+            chosen.problems.append(bad_cells(data, measure["column"], rows, bad, NUMBER_HINT))
         ok = ok & valid
-    if problems:
-        raise BadData(*problems)
-    points = _aggregate(when[ok], values[ok], source["period"], source["aggregate"])
-    counted = int(ok.sum())
-    return points, counted, len(ok) - counted + keyless
+    return when, values, ok
+
+
+def _snapshot(chosen: Selection, kind: str) -> tuple[tuple[Point, ...], np.ndarray]:
+    """The open tickets (or their age) at each period's end, and which tickets count:
+    those with an opening time, not resolved before it (a data slip, skipped)."""
+    measure, source = chosen.source["measure"], chosen.source
+    (opened, opened_ok), (resolved, resolved_ok) = (chosen.stamps(c) for c in measure[kind])
+    # The export's newest timestamp, over every kept ticket (filtered out or not).
+    stamps = np.concatenate([opened[opened_ok], resolved[resolved_ok]])
+    hit = chosen.hit
+    opened, opened_ok, resolved, resolved_ok = (
+        opened[hit],
+        opened_ok[hit],
+        resolved[hit],
+        resolved_ok[hit],
+    )
+    ok = opened_ok & ~(resolved_ok & (resolved < opened))
+    closes = np.where(resolved_ok, resolved, NEVER)
+    if not ok.any():
+        return (), ok
+    unit = UNIT_SECONDS[measure.get("unit", "days")]
+    points = snapshot_points(
+        kind, opened[ok], closes[ok], int(stamps.max()), source["period"], source["aggregate"], unit
+    )
+    return points, ok
 
 
 def _keep_last(

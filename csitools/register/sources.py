@@ -29,6 +29,11 @@ def source_columns(source: Mapping[str, Any]) -> list[tuple[Where, str]]:
         for i, c in enumerate(measure.get("duration") or ())
     ]
     cols += [(("source", "measure", "share", k), k) for k in measure.get("share") or {}]
+    for snapshot in ("open", "age"):
+        cols += [
+            (("source", "measure", snapshot, i), c)
+            for i, c in enumerate(measure.get(snapshot) or ())
+        ]
     if "column" in measure:
         cols.append((("source", "measure", "column"), measure["column"]))
     seen: set[str] = set()
