@@ -85,3 +85,44 @@ def test_governance_is_off_unless_the_settings_ask_for_it(tmp_path: Path) -> Non
     assert not reg.settings.decisions_required
     assert reg.settings.review_horizon_days == 45
     assert list(check_reviews(reg)) == []
+
+
+UPDATES = """    updates:
+      - {on: 2026-05-04, by: bob, text: "April came in at 8.8 h; <script>x</script>"}
+      - {on: 2026-06-01, by: alice, text: "May: the **shared mailbox** form is live."}
+    review: Two hours gained since April <em>so far</em>.
+"""
+
+
+def test_the_owners_latest_update_heads_the_page_and_all_are_in_the_cycle(
+    tmp_path: Path,
+) -> None:
+    from csitools.publish.pages import build_pages
+    from csitools.validation import validate_repository
+
+    root = materialise(None, tmp_path / "repo")
+    entry = root / "register" / "CSI-0001-email-resolution.yaml"
+    entry.write_text(entry.read_text() + UPDATES)
+    v = validate_repository(root, date(2026, 6, 15))
+    assert v.problems == ()
+    page = build_pages(v.register, v.status, {})["improvements/CSI-0001.md"]
+    top = page[: page.index("| Field | Value |")]
+    assert top.endswith(
+        '!!! quote "Latest from the owner, 1 Jun 2026"\n'
+        "    May: the **shared mailbox** form is live.\n\n"
+        "    — Alice Moreau\n\n\n"
+    )
+    assert (
+        "Updates from the owner, newest first:\n\n"
+        "- **1 Jun 2026**, Alice Moreau: May: the **shared mailbox** form is live.\n"
+        "- **4 May 2026**, Bob Janssen: April came in at 8.8 h; &lt;script&gt;x&lt;/script&gt;\n"
+    ) in page
+    assert (
+        "6. **Did we get there?** Not yet: the cycle is open. Two hours gained since April "
+        "&lt;em&gt;so far&lt;/em&gt;.\n"
+    ) in page
+    status = next(s for s in v.status.improvements if s.id == "CSI-0001")
+    assert [(u.on, u.by) for u in status.updates] == [
+        (date(2026, 6, 1), "alice"),
+        (date(2026, 5, 4), "bob"),
+    ]

@@ -31,6 +31,7 @@ from csitools.measure.series import Point, Series, latest_complete
 from csitools.measure.value import Value, assess_value
 from csitools.problems import Problem, json_path
 from csitools.register.model import Cycle, Improvement, Kpi, Register, Target
+from csitools.register.reviews import Update
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ class ImprovementStatus:
     flags: tuple[str, ...]
     targets: tuple[TargetStatus, ...]
     outcomes: tuple[CycleOutcome, ...]
+    updates: tuple[Update, ...] = ()
+    """The owner's commentary on the current cycle, newest first (from the entry)."""
 
 
 @dataclass(frozen=True)
@@ -359,6 +362,7 @@ def assess_improvement(
         flags=flags,
         targets=targets,
         outcomes=tuple(outcomes),
+        updates=imp.current_cycle.updates if imp.current_cycle else (),
     )
     return status, problems
 

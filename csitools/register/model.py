@@ -16,7 +16,7 @@ from typing import Any
 from csitools.register.catalogue import Benchmark, Catalogue, benchmarks, build_catalogue
 from csitools.register.documents import Document
 from csitools.register.load import LoadResult, file_id
-from csitools.register.reviews import Review, build_reviews
+from csitools.register.reviews import Review, Update, build_reviews, build_updates
 
 LIFECYCLE = (
     "proposed",
@@ -62,6 +62,8 @@ class Cycle:
     review: str | None = None
     lessons: str | None = None
     next: str | None = None
+    updates: tuple[Update, ...] = ()
+    """The owner's commentary, newest first."""
 
     @property
     def is_open(self) -> bool:
@@ -267,6 +269,7 @@ def _cycle(number: int, data: Mapping[str, Any]) -> Cycle:
         review=data.get("review"),
         lessons=data.get("lessons"),
         next=data.get("next"),
+        updates=build_updates(data.get("updates") or ()),
     )
 
 

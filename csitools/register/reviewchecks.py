@@ -1,4 +1,5 @@
-"""Rules over the review records (reviews/*.yaml) and the register they decide on.
+"""Rules over the review records (reviews/*.yaml), the register they decide on, and the
+owners' commentary (``cycles[].updates``) the meetings read.
 
 Each rule returns Problems at the line of the value at fault: who attended and who owns
 an action are in the people directory, the improvements and services named exist, the
@@ -188,12 +189,38 @@ def _check_dates(review: Review) -> Iterator[Problem]:
                 )
 
 
+def check_updates(reg: Register) -> Iterator[Problem]:
+    """The owners' commentary: written by a person, dated within its cycle."""
+    for imp in reg.improvements:
+        for c, cycle in enumerate(imp.cycles):
+            here: Where = ("cycles", c, "updates")
+            refs = [((*here, u.index, "by"), u.by, False) for u in cycle.updates]
+            yield from person_problems(reg, imp.doc, imp.path, refs)
+            dated = [((*here, u.index, "on"), u.on) for u in cycle.updates]
+            yield from far_dates(imp.doc, imp.path, dated)
+            for u in cycle.updates:
+                if u.on < cycle.opened:
+                    when = f"before cycle {cycle.number} opened ({cycle.opened})"
+                elif cycle.closed is not None and u.on > cycle.closed:
+                    when = f"after cycle {cycle.number} closed ({cycle.closed})"
+                else:
+                    continue
+                yield problem_at(
+                    imp.doc,
+                    imp.path,
+                    (*here, u.index, "on"),
+                    f"the update of {u.on} is dated {when}; date it within the cycle, or move "
+                    "it to the cycle it is about",
+                )
+
+
 def check_reviews(reg: Register) -> Iterator[Problem]:
-    """Every rule over every review record, then the governance rule."""
+    """Every rule over every review record and the owners' updates, then governance."""
     for review in reg.reviews:
         yield from person_problems(reg, review.doc, review.path, _people_refs(review))
         yield from _check_references(reg, review)
         yield from _check_dates(review)
+    yield from check_updates(reg)
     yield from check_governance(reg)
 
 

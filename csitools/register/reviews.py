@@ -1,5 +1,6 @@
 """Review meetings as frozen dataclasses: the CSI board's and the service reviews'
-decisions and follow-up actions, built from schema-valid ``reviews/*.yaml`` documents.
+decisions and follow-up actions, built from schema-valid ``reviews/*.yaml`` documents,
+and the owners' commentary on their cycles that the meetings read.
 
 ITIL has proposals approved, deferred or rejected "through governance", and the
 service review meetings that come before the meetings with the business. A ``Review``
@@ -9,7 +10,7 @@ date the stem's ``YYYY-MM-DD`` prefix.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -60,6 +61,26 @@ class Action:
         if self.done_on is not None and self.done_on <= as_of:
             return "done"
         return "overdue" if as_of > self.due else "open"
+
+
+@dataclass(frozen=True)
+class Update:
+    """The owner's commentary on a cycle (``cycles[].updates[]``): what the reviews read
+    beside the computed health."""
+
+    on: date
+    by: str
+    text: str
+    index: int
+    """Its position in the cycle's ``updates``, for locating it."""
+
+
+def build_updates(items: Iterable[Mapping[str, str]]) -> tuple[Update, ...]:
+    """A cycle's updates, newest first (same day: the later in the file first)."""
+    updates = [
+        Update(date.fromisoformat(u["on"]), u["by"], u["text"], i) for i, u in enumerate(items)
+    ]
+    return tuple(sorted(updates, key=lambda u: (u.on, u.index), reverse=True))
 
 
 @dataclass(frozen=True)

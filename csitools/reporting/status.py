@@ -125,6 +125,9 @@ def status_dict(status: RegisterStatus) -> dict[str, Any]:
                     }
                     for o in s.outcomes
                 ],
+                "updates": [
+                    {"on": u.on.isoformat(), "by": u.by, "text": u.text} for u in s.updates
+                ],
             }
             for s in status.improvements
         ],
