@@ -122,6 +122,9 @@ def _service_refs(reg: Register) -> Iterator[tuple[Document | None, str, Where, 
     for item in analyses:
         for i, ref in enumerate(item.services):
             yield item.doc, item.path, ("services", i), ref
+    for review in reg.reviews:
+        for i, ref in enumerate(review.services):
+            yield review.doc, review.path, ("services", i), ref
 
 
 def check_service_references(reg: Register) -> Iterator[Problem]:
