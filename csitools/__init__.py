@@ -1,8 +1,5 @@
 """csitools: a Continual Improvement Register kept as code."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("csitools")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+__version__ = "0.1.0"
+"""The one place the version is written: pyproject.toml reads it from here (and so
+does the wheel's metadata), ``csi --version`` and ``csi init`` print it."""

@@ -60,15 +60,6 @@ def validate_repository(root: Path, as_of: date | None = None) -> Validation:
     return Validation(register, tuple(loaded.files), tuple(sorted(set(problems))), series, status)
 
 
-def find_root(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` that holds a register/ folder."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / "register").is_dir():
-            return folder
-    return None
-
-
 _last: tuple[tuple[object, ...], Validation] | None = None
 
 

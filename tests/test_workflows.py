@@ -14,8 +14,8 @@ import yaml
 
 from csitools import __version__
 from csitools.cli.contribute import new
-from csitools.contribute.entries import enum
 from csitools.contribute.scaffold import init_files
+from csitools.register.schema import enum
 from tests.conftest import REPO
 from tests.test_references import full_group
 

@@ -5,7 +5,9 @@ reporter, and turns expected failures into a message and an exit code: 0 clean,
 1 problems found, 2 usage errors. No traceback for bad input. Commands live in
 modules by theme: ``check`` (validate, status), ``publish`` (charts, build, serve),
 ``history`` (diff), ``contribute`` (new, init, import), ``derived`` (export,
-reference).
+reference). Modules that pull in the heavy libraries (pyarrow and pandas through
+``validation``, jsonschema, MkDocs, matplotlib) are imported inside the commands that
+use them, so that ``csi --help`` starts fast (``tests/test_startup.py`` keeps it so).
 """
 
 from __future__ import annotations

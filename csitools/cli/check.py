@@ -12,9 +12,9 @@ import click
 
 from csitools.cli.common import AS_OF, one_root, shown, warn_problems
 from csitools.problems import Problem
+from csitools.register.load import find_root
 from csitools.reporting.problems import REPORTERS
 from csitools.reporting.status import status_csv, status_json, status_table
-from csitools.validation import find_root, validate_repository
 
 
 def _targets(paths: tuple[Path, ...]) -> dict[Path, set[str] | None]:
@@ -81,6 +81,8 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
       csi validate register/CSI-0002-self-service-password-reset.yaml
       csi validate --format github      # annotations in a GitHub Actions job
     """
+    from csitools.validation import validate_repository
+
     problems: list[Problem] = []
     files = 0
     for root, only in _targets(paths).items():
@@ -119,6 +121,8 @@ def status(ids: tuple[str, ...], as_of: datetime | None, fmt: str) -> None:
       csi status CSI-0007 --as-of 2026-06-30
       csi status --format json | jq '.improvements[] | select(.health == "at-risk")'
     """
+    from csitools.validation import validate_repository
+
     root = one_root()
     validation = validate_repository(root, as_of.date() if as_of else None)
     result = validation.status

@@ -6,13 +6,16 @@ import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from csitools.problems import Problem, plural
+from csitools.register.load import find_root
 from csitools.register.model import EARLIEST, LATEST
-from csitools.validation import Validation, find_root
+
+if TYPE_CHECKING:
+    from csitools.validation import Validation
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

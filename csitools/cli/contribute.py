@@ -20,7 +20,6 @@ from csitools.contribute.entries import (
     OutOfIds,
     check_entries,
     entry_path,
-    enum,
     new_entry,
     next_ids,
     render_entry,
@@ -33,9 +32,9 @@ from csitools.contribute.rows import FIELDS
 from csitools.contribute.scaffold import BadTarget, NotEmpty, init_register
 from csitools.files import Conflict
 from csitools.problems import did_you_mean, plural
-from csitools.publish.references import reference_pages
 from csitools.register.load import load_repository
 from csitools.register.model import Register, build_register
+from csitools.register.schema import enum
 from csitools.reporting.problems import problem_lines
 
 SCORE_HELP = {
@@ -252,6 +251,8 @@ def init(directory: Path, title: str, force: bool) -> None:
       csi init improvement-register --title "Example Org — Improvement Register"
       cd improvement-register && csi validate && csi build
     """
+    from csitools.publish.references import reference_pages
+
     pages = reference_pages(root_group())
     try:
         report = init_register(directory, title, force, pages)

@@ -13,12 +13,9 @@ from pathlib import Path
 import click
 
 from csitools.cli.common import AS_OF, display, one_root, root_group, warn_problems
-from csitools.contribute.export import export_csv, export_json
 from csitools.files import blocked, file_kind, in_the_way, replace_file
 from csitools.problems import plural
-from csitools.publish.references import outdated_pages, reference_pages
 from csitools.publish.sitefolder import KEPT, kept_folder_of
-from csitools.validation import validate_repository
 
 
 @click.command()
@@ -50,6 +47,9 @@ def export(fmt: str, as_of: datetime | None, out: Path | None) -> None:
       csi export --out register.csv
       csi export --format json --as-of 2026-06-30 | jq '.improvements[].computed.health'
     """
+    from csitools.contribute.export import export_csv, export_json
+    from csitools.validation import validate_repository
+
     root = one_root()
     if out is not None:
         _check_out(root, out)
@@ -107,6 +107,8 @@ def reference(check: bool) -> None:
       csi reference
       csi reference --check
     """
+    from csitools.publish.references import outdated_pages, reference_pages
+
     root = one_root()
     pages = reference_pages(root_group())
     stale = outdated_pages(root, pages)

@@ -11,7 +11,6 @@ from datetime import datetime
 import click
 
 from csitools.cli.common import AS_OF, one_root
-from csitools.history.diff import compare_revisions
 from csitools.history.git import GitError
 from csitools.reporting.diff import diff_json, diff_markdown
 
@@ -44,6 +43,8 @@ def diff(base: str | None, head: str | None, as_of: datetime | None, fmt: str) -
       csi diff main HEAD --format json
       csi diff origin/main HEAD >> "$GITHUB_STEP_SUMMARY"
     """
+    from csitools.history.diff import compare_revisions
+
     root = one_root()
     try:
         comparison = compare_revisions(root, base, head, as_of)

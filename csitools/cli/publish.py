@@ -18,7 +18,6 @@ from csitools.cli.common import AS_OF, display, one_root, warn_problems
 from csitools.files import file_kind, in_the_way
 from csitools.publish.sitefolder import kept_folder_of, kept_folders, unsafe_site_dir
 from csitools.reporting.problems import report_text
-from csitools.validation import validate_repository, validate_repository_once
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -53,6 +52,8 @@ def _os_error(exc: OSError) -> str:
 def _require_clean(root: Path, day: date, then: str) -> None:
     """Stop with every problem listed unless the register validates; the plugin then
     reuses this validation (``validate_repository_once``)."""
+    from csitools.validation import validate_repository_once
+
     validation = validate_repository_once(root, day)
     if validation.errors:
         click.echo(report_text(len(validation.files), list(validation.problems)), nl=False)
@@ -275,6 +276,7 @@ def charts(as_of: datetime | None, out_dir: Path, png: bool, jobs: int | None) -
     """
     from csitools.publish.charts.files import ForeignFiles, render_charts
     from csitools.publish.charts.specs import chart_specs
+    from csitools.validation import validate_repository
 
     root = one_root()
     blocker = in_the_way(out_dir)

@@ -42,14 +42,6 @@ PRIORITY_SCORES = ("impact", "urgency", "effort", "risk")
 _NUMBERED = re.compile(r"^CSI-([0-9]{4})(?:[-.]|$)")
 
 
-def enum(kind: str, *where: str) -> list[str]:
-    """The allowed values of a field, from the schema: the one list of them."""
-    node: Any = load_schema(kind)
-    for key in where:
-        node = node["properties"][key]
-    return [v for v in node["enum"] if v is not None]
-
-
 def schema_ref(root: Path, kind: str, folder: str = "register") -> str:
     """The ``$schema`` reference for a file in ``root/folder``: relative to this
     repository's package in the csitools repository, to ``.schemas/`` in a register

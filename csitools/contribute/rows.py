@@ -9,8 +9,9 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from csitools.contribute.entries import enum, slugify
+from csitools.contribute.entries import slugify
 from csitools.register.model import Register
+from csitools.register.schema import enum
 
 # The fields a column can feed. title/description: the entry's title and summary
 # (description alone gives both); kpi, required_by and ref have no field of their own

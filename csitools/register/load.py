@@ -128,6 +128,15 @@ def discover(root: Path) -> list[tuple[Path, str]]:
     return found
 
 
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds a register/ folder."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "register").is_dir():
+            return folder
+    return None
+
+
 def settings_file(root: Path) -> Path | None:
     """The register's settings file (``SETTINGS_FILES``), or None when it has none."""
     return next((root / rel for rel in SETTINGS_FILES if (root / rel).is_file()), None)

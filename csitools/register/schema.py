@@ -13,16 +13,12 @@ import json
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from csitools.problems import Problem, Where, json_path, plural
 
-try:
-    import jsonschema_rs
-except ImportError:  # pragma: no cover
-    jsonschema_rs = None  # type: ignore[assignment]
+if TYPE_CHECKING:
+    import jsonschema
 
 
 def _line(lines: Mapping[Where, int], where: Where) -> int:
@@ -41,8 +37,24 @@ def load_schema(kind: str) -> dict[str, Any]:
     return schema
 
 
+def enum(kind: str, *where: str) -> list[str]:
+    """The allowed values of a field, from the schema: the one list of them."""
+    node: Any = load_schema(kind)
+    for key in where:
+        node = node["properties"][key]
+    return [v for v in node["enum"] if v is not None]
+
+
 @cache
 def _validators(kind: str) -> tuple[Any, jsonschema.protocols.Validator]:
+    # Imported here, not at the top: `csi --help` and the option lists that read the
+    # schemas' enums need no validator, and jsonschema takes a while to import.
+    import jsonschema
+
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover
+        jsonschema_rs = None  # type: ignore[assignment]
     schema = load_schema(kind)
     cls = jsonschema.Draft202012Validator
     reference = cls(schema, format_checker=cls.FORMAT_CHECKER)

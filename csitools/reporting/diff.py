@@ -5,11 +5,13 @@ programs. Text from YAML or git is made inert in the Markdown tables."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from csitools.history.changes import Change, show
-from csitools.history.diff import Comparison, FileDiff
 from csitools.problems import plural
+
+if TYPE_CHECKING:
+    from csitools.history.diff import Comparison, FileDiff
 from csitools.publish.markdown import cell, code
 
 

@@ -1,0 +1,29 @@
+"""`csi --help` starts fast because the commands import the heavy libraries only when
+they run. Timing it would be flaky; what it imports is not."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("jinja2", "jsonschema", "jsonschema_rs", "matplotlib", "mkdocs", "numpy", "pandas")
+HEAVY += ("pyarrow",)
+
+PROBE = """
+import contextlib, io, sys
+from csitools.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main(["--help"])
+    except SystemExit:
+        pass
+loaded = {name.split(".")[0] for name in sys.modules}
+print(" ".join(sorted(loaded & set(sys.argv[1:]))))
+"""
+
+
+def test_help_imports_none_of_the_heavy_libraries() -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE, *HEAVY], capture_output=True, text=True, check=True
+    )
+    assert run.stdout == "\n", f"csi --help imported: {run.stdout.strip()}"
