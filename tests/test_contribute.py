@@ -336,6 +336,35 @@ def test_init_where_no_folder_can_be_made() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "<img src=x onerror=document.title='x'>",
+        "\x3cscript\x3edocument.title='x'\x3c/script\x3e",
+        'A & B "quoted" ends with a backslash\\',
+        "@version@ and @title_yaml@: a # b",
+        "&lt;b&gt; already an entity",
+    ],
+)
+def test_init_writes_the_title_as_data_and_inert_html(tmp_path: Path, title: str) -> None:
+    import html
+
+    import yaml
+
+    from csitools.publish.markdown import cell
+
+    result = csi("init", str(tmp_path / "cir"), "--title", title)
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "cir"
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert "<" not in config["site_name"] and '"' not in config["site_name"]
+    assert html.unescape(config["site_name"]) == title  # escaped once, for the theme
+    settings = yaml.safe_load((root / "site_config" / "register.yml").read_text("utf-8"))
+    assert settings["title"] == title  # data: the site escapes it where it shows it
+    readme = (root / "README.md").read_text(encoding="utf-8").splitlines()[0]
+    assert readme == f"# {cell(title)}"  # inert Markdown, placeholders in it left alone
+
+
 @pytest.mark.parametrize("title", ["", "   "])
 def test_init_refuses_an_empty_title(tmp_path: Path, title: str) -> None:
     result = csi("init", str(tmp_path / "cir"), "--title", title)

@@ -8,19 +8,25 @@ file that exists is left as it is and reported as skipped.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from csitools import __version__
 from csitools.contribute.entries import SCHEMA_COPY, scalar
 from csitools.files import file_kind, in_the_way, write_new
 from csitools.problems import plural
+from csitools.publish.markdown import cell, inert_title
 
 SCHEMA_KINDS = ("improvement", "kpi", "people", "review", "settings")
 
+
+_PLACEHOLDER = re.compile(r"@[a-z_]+@")
 
 INIT_TEMPLATES = "templates/init"
 """Files ``csi init`` writes. Names starting ``dot-`` become ``.``: dotfiles are not
@@ -54,20 +60,28 @@ def init_files(title: str, extra: Mapping[str, str] | None = None) -> dict[str, 
     """Every file of a new register: the templates with the title and the csitools
     version filled in, the schemas in ``.schemas/``, and ``extra`` (generated pages)."""
     values = {
-        "@title@": title,
+        "@title_md@": str(cell(title)),
         "@title_yaml@": scalar(title),
+        "@site_name@": site_name_line(title),
         "@version@": __version__,
     }
     files: dict[str, str] = {}
     for rel, text in _template_files().items():
-        for key, value in values.items():
-            text = text.replace(key, value)
-        files[rel] = text
+        # One pass: a title that holds "@version@" stays as it is.
+        files[rel] = _PLACEHOLDER.sub(lambda m: values.get(m.group(0), m.group(0)), text)
     for kind in SCHEMA_KINDS:
         source = resources.files("csitools.schemas").joinpath(f"{kind}.schema.json")
         files[f"{SCHEMA_COPY}/{kind}.schema.json"] = source.read_text(encoding="utf-8")
     files.update(extra or {})
     return dict(sorted(files.items()))
+
+
+def site_name_line(title: str) -> str:
+    """mkdocs.yml's ``site_name`` line, dumped by YAML. Themes print ``site_name`` raw
+    into the page's ``<title>``, header and attributes, so it holds the title as
+    escaped HTML: inert whichever builder reads it."""
+    line = yaml.safe_dump({"site_name": str(inert_title(title))}, allow_unicode=True, width=10_000)
+    return line.rstrip("\n")
 
 
 class NotEmpty(Exception):

@@ -107,6 +107,9 @@ class CsiPlugin(BasePlugin[CsiConfig]):
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
             return config
+        # Themes print site_name raw (Material: <title>, the header, an aria-label) and
+        # escape it elsewhere: as disarmed Markup it reads as text in both.
+        config.site_name = disarm_title(config.site_name)
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.root = (base_dir / (self.config.root or ".")).resolve()
         # MkDocs empties the site folder before it builds: never one holding the register.

@@ -15,6 +15,7 @@ from csitools.register.documents import Document, problem_at
 from csitools.register.lifecycle import check_dates, check_lifecycle
 from csitools.register.load import file_id
 from csitools.register.model import Improvement, Register
+from csitools.register.settings_checks import check_link_settings
 from csitools.register.sources import check_sources
 
 
@@ -253,6 +254,7 @@ def check_settings(reg: Register) -> Iterator[Problem]:
 
 RULES = (
     check_settings,
+    check_link_settings,
     check_ids,
     check_people,
     check_references,

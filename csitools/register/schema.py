@@ -64,6 +64,14 @@ def _validators(kind: str) -> tuple[Any, jsonschema.protocols.Validator]:
     return fast, reference
 
 
+REPOSITORY_URL_PATTERN = (
+    r"^https://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?"
+    r"(?:/[A-Za-z0-9._~!$+,=:@%/-]*)?$"
+)
+BRANCH_PATTERN = r"^[^\x00-\x20\x7f~^:?*\[\\]+$"
+"""The patterns of settings.schema.json's repository_url and branch (register/
+settings_checks.py matches the same, whole, with git's other rules for branches)."""
+
 PATTERN_HINTS = {
     "^CSI-[0-9]{4}$": "CSI- and four digits, such as CSI-0007",
     "^[a-z0-9][a-z0-9._-]*$": "an id of lower-case letters, digits, dots and dashes, such as 'bob'",
@@ -72,6 +80,11 @@ PATTERN_HINTS = {
     "^[A-Z]{3}$": "a three-letter ISO 4217 currency code, such as USD",
     "\\.csv$": "a path to a .csv file",
     "^https://": "an https:// address",
+    REPOSITORY_URL_PATTERN: "an https:// address such as https://github.com/example/register: a "
+    "host name, then a path of letters, digits and - . _ ~ / : @ ! $ + , = %, with no spaces, "
+    "quotes, brackets, user name, ? or #",
+    BRANCH_PATTERN: "a branch name git accepts: no spaces, control characters, ~ ^ : ? * [ or "
+    "backslash, such as main",
     "^[^@\\s]+@[^@\\s]+$": "an e-mail address",
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[a-z0-9]+)*$": (
         "the name of an assessment file without .yaml, such as 2025-10-06-itsm-maturity"
