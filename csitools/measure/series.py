@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from csitools.measure.breakdown import GroupValues
 from csitools.measure.csvdata import (
     CsvData,
     bad_cells,
@@ -51,6 +52,8 @@ class Series:
     points: tuple[Point, ...]  # sorted by start, one per period
     rows: int  # rows that counted (after where-filters and keep-last-per-key)
     skipped: int  # left out, not an error: no time, no end of a duration, no value, no key
+    groups: GroupValues | None = None
+    """With ``breakdown_by``: the KPI per period and group."""
 
 
 def latest_complete(series: Series, as_of: date, partial: bool = False) -> Point | None:
@@ -97,8 +100,9 @@ def load_series(
                 if missing:
                     raise BadData(*(_missing(data, kpi, column) for column in missing))
                 if "measure" in source:
-                    points, rows, skipped = ticket_points(kpi, source, data)
-                    made = Series(kpi, text, source["period"], points, rows, skipped)
+                    m = ticket_points(kpi, source, data)
+                    made = Series(kpi, text, source["period"], m.points, m.rows, m.skipped)
+                    made = replace(made, groups=m.groups)
                 else:
                     made = _time_series(kpi, data)
                 # KPIs may spell one file differently: each series keeps its KPI's spelling.

@@ -75,16 +75,15 @@ def snapshot_points(
     kind: str,
     opened: np.ndarray,
     resolved: np.ndarray,
-    newest: int,
+    periods: tuple[np.ndarray, np.ndarray],
     granularity: str,
     how: str,
     unit_seconds: int,
 ) -> tuple[Point, ...]:
-    """One point per period for the tickets given (``resolved`` is ``NEVER`` for the
-    ones not resolved); a period with nothing open has no age."""
-    if len(opened) == 0:
-        return ()
-    keys, ends = period_ends(int(opened.min()), newest, granularity)
+    """One point per period (``periods``: keys and ends, from ``period_ends``) for the
+    tickets given (``resolved`` is ``NEVER`` for the ones not resolved); a period with
+    nothing open has no age."""
+    keys, ends = periods
     if kind == "open":
         values = open_counts(opened, resolved, ends).astype(np.float64)
     else:

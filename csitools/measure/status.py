@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from csitools.measure.breakdown import Contributors, top_contributors
 from csitools.measure.due import judge_after_due
 from csitools.measure.health import (
     better,
@@ -111,6 +112,8 @@ class KpiStatus:
     threshold_breach: bool
     change: float | None
     """latest - baseline, signed so that positive is better."""
+    breakdown: Contributors | None = None
+    """With ``breakdown_by``: the top contributors of the latest period."""
 
 
 @dataclass(frozen=True)
@@ -369,12 +372,17 @@ def assess_improvement(
 
 def assess_kpi(kpi: Kpi, series: Series | None, as_of: date) -> KpiStatus:
     point = latest_complete(series, as_of, bool(kpi.source.get("partial"))) if series else None
+    breakdown = None
+    if series is not None and series.groups is not None and point is not None:
+        periods = [p.period for p in series.points if p.end <= point.end]
+        breakdown = top_contributors(series.groups, periods, kpi.source["aggregate"])
     return KpiStatus(
         id=kpi.id,
         latest=point,
         stale=is_stale(point, kpi.review_cadence, as_of),
         threshold_breach=past_threshold(kpi, point.value if point else None),
         change=better(kpi, point.value, kpi.baseline.value) if point else None,
+        breakdown=breakdown,
     )
 
 

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from csitools.measure.breakdown import (
+    GroupValues,
+    group_codes,
+    per_ticket_groups,
+    snapshot_groups,
+)
 from csitools.measure.csvdata import (
     CsvData,
     as_numpy,
@@ -26,7 +32,7 @@ from csitools.measure.csvdata import (
     parse_timestamps,
 )
 from csitools.measure.periods import Point, key_label, keys_of, period_bounds
-from csitools.measure.snapshot import NEVER, SNAPSHOTS, snapshot_points
+from csitools.measure.snapshot import NEVER, SNAPSHOTS, period_ends, snapshot_points
 from csitools.measure.where import NUMBER_HINT, matches
 from csitools.problems import Problem
 
@@ -89,11 +95,20 @@ def select(data: CsvData, source: Mapping[str, Any]) -> Selection:
     return Selection(data, source, kept, hit, keyless, problems)
 
 
-def ticket_points(
-    kpi: str, source: Mapping[str, Any], data: CsvData
-) -> tuple[tuple[Point, ...], int, int]:
-    """The KPI's value per period, the tickets that counted and those left out (no time,
-    no end of a duration, no value, no key): left out is not an error."""
+@dataclass(frozen=True)
+class Measured:
+    """A ticket KPI's values: per period, and per period and group with breakdown_by."""
+
+    points: tuple[Point, ...]
+    rows: int
+    """The tickets that counted."""
+    skipped: int
+    """Those left out, not an error: no time, no end of a duration, no value, no key."""
+    groups: GroupValues | None = None
+
+
+def ticket_points(kpi: str, source: Mapping[str, Any], data: CsvData) -> Measured:
+    """The KPI's value per period, and with ``breakdown_by`` per period and group."""
     measure = source["measure"]
     kinds = [kind for kind in MEASURES if kind in measure]
     if len(kinds) != 1:
@@ -102,15 +117,29 @@ def ticket_points(
         raise BadData(Problem(data.text, 0, "$", why))
     chosen = select(data, source)
     if kinds[0] in SNAPSHOTS:
-        points, ok = _snapshot(chosen, kinds[0])
+        measured = _snapshot(chosen, kinds[0])
     else:
-        when, values, ok = _per_ticket(chosen, kinds[0])
+        measured = _per_ticket_values(chosen, kinds[0])
     if chosen.problems:
         raise BadData(*chosen.problems)
-    if kinds[0] not in SNAPSHOTS:
-        points = _aggregate(when[ok], values[ok], source["period"], source["aggregate"])
+    return replace(measured, skipped=measured.skipped + chosen.keyless)
+
+
+def _per_ticket_values(chosen: Selection, kind: str) -> Measured:
+    source = chosen.source
+    when, values, ok = _per_ticket(chosen, kind)
+    if chosen.problems:
+        return Measured((), 0, 0)
+    period, how = source["period"], source["aggregate"]
+    points = _aggregate(when[ok], values[ok], period, how)
+    groups = None
+    if source.get("breakdown_by"):
+        column = source["breakdown_by"]
+        codes, names = group_codes(chosen.data.table[column].take(chosen.rows[ok]))
+        keys = keys_of(when[ok], period)
+        groups = per_ticket_groups(keys, values[ok], codes, names, column, period, how)
     counted = int(ok.sum())
-    return points, counted, len(ok) - counted + chosen.keyless
+    return Measured(points, counted, len(ok) - counted, groups)
 
 
 def _per_ticket(chosen: Selection, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -141,9 +170,9 @@ def _per_ticket(chosen: Selection, kind: str) -> tuple[np.ndarray, np.ndarray, n
     return when, values, ok
 
 
-def _snapshot(chosen: Selection, kind: str) -> tuple[tuple[Point, ...], np.ndarray]:
-    """The open tickets (or their age) at each period's end, and which tickets count:
-    those with an opening time, not resolved before it (a data slip, skipped)."""
+def _snapshot(chosen: Selection, kind: str) -> Measured:
+    """The open tickets (or their age) at each period's end. Tickets count that have an
+    opening time and were not resolved before it (a data slip, left out)."""
     measure, source = chosen.source["measure"], chosen.source
     (opened, opened_ok), (resolved, resolved_ok) = (chosen.stamps(c) for c in measure[kind])
     # The export's newest timestamp, over every kept ticket (filtered out or not).
@@ -156,14 +185,21 @@ def _snapshot(chosen: Selection, kind: str) -> tuple[tuple[Point, ...], np.ndarr
         resolved_ok[hit],
     )
     ok = opened_ok & ~(resolved_ok & (resolved < opened))
-    closes = np.where(resolved_ok, resolved, NEVER)
-    if not ok.any():
-        return (), ok
+    counted = int(ok.sum())
+    if chosen.problems or counted == 0:
+        return Measured((), counted, len(ok) - counted)
+    opened, closes = opened[ok], np.where(resolved_ok, resolved, NEVER)[ok]
+    period, how = source["period"], source["aggregate"]
+    periods = period_ends(int(opened.min()), int(stamps.max()), period)
     unit = UNIT_SECONDS[measure.get("unit", "days")]
-    points = snapshot_points(
-        kind, opened[ok], closes[ok], int(stamps.max()), source["period"], source["aggregate"], unit
-    )
-    return points, ok
+    points = snapshot_points(kind, opened, closes, periods, period, how, unit)
+    groups = None
+    if source.get("breakdown_by"):
+        column = source["breakdown_by"]
+        codes, names = group_codes(chosen.data.table[column].take(chosen.rows[ok]))
+        args = (column, periods, period, how, unit)
+        groups = snapshot_groups(kind, opened, closes, codes, names, *args)
+    return Measured(points, counted, len(ok) - counted, groups)
 
 
 def _keep_last(

@@ -42,6 +42,7 @@ from csitools.publish.markdown import (
     url_path,
 )
 from csitools.publish.words import (
+    contributors_note,
     forecast_date,
     improvement_tensions,
     long_date,
@@ -49,9 +50,11 @@ from csitools.publish.words import (
     num,
     pct,
     period_last_day,
+    period_name,
     reason,
     roi_label,
     since_note,
+    trend,
 )
 from csitools.register.model import LIFECYCLE, Improvement, Kpi, Register, Settings
 
@@ -189,7 +192,8 @@ def _environment(overrides: Path | None) -> jinja2.Environment:
         baseline_from=baseline_from,
         forecast_note=forecast_note,
     )
-    env.globals.update(since_note=since_note)
+    env.globals.update(since_note=since_note, period_name=period_name, trend=trend)
+    env.globals.update(contributors_note=contributors_note)
     env.globals.update(front_matter=front_matter, link=link, chart_image=chart_image)
     return env
 

@@ -4,8 +4,10 @@ handle those), so every function here is safe to call on computed values."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
+from csitools.measure.breakdown import Contributors
 from csitools.measure.periods import period_bounds
 from csitools.measure.status import ImprovementStatus, TargetStatus, Tension
 from csitools.publish.markdown import cell
@@ -142,3 +144,19 @@ def improvement_tensions(st: ImprovementStatus) -> list[Tension]:
     for t in st.targets:
         out += [x for x in t.tensions if x.kpi not in {o.kpi for o in out}]
     return out
+
+
+def trend(values: Sequence[tuple[str, float | None]]) -> str:
+    """A contributor's values over the last periods, oldest first: "18.1 → 16.5 → —"."""
+    return " → ".join(num(value) for _, value in values)
+
+
+def contributors_note(breakdown: Contributors, how: str) -> str:
+    """What the top-contributors table lists, in words."""
+    first, last = breakdown.contributors[0].trend[0][0], breakdown.period
+    span = period_name(last) if first == last else f"{period_name(first)} to {period_name(last)}"
+    ranked = "the largest values" if how in ("count", "sum") else "the most tickets"
+    return (
+        f"The groups with {ranked} in {period_name(last)}, the latest complete period, "
+        f"and their values from {span}."
+    )

@@ -19,7 +19,7 @@ def source_columns(source: Mapping[str, Any]) -> list[tuple[Where, str]]:
     if "measure" not in source:
         return [(("source", "csv"), "period"), (("source", "csv"), "value")]
     cols: list[tuple[Where, str]] = []
-    for key in ("key", "order_by", "time"):
+    for key in ("key", "order_by", "time", "breakdown_by"):
         if key in source:
             cols.append((("source", key), source[key]))
     cols += [(("source", "where", k), k) for k in source.get("where") or {}]

@@ -13,6 +13,7 @@ import click
 from csitools.problems import plural
 
 if TYPE_CHECKING:
+    from csitools.measure.breakdown import Contributors
     from csitools.measure.series import Point
     from csitools.measure.status import ImprovementStatus, RegisterStatus
     from csitools.measure.value import Value
@@ -67,6 +68,25 @@ def value_dict(v: Value) -> dict[str, Any]:
             {"period": r.period, "amount": r.amount, "evidence": r.evidence} for r in v.recorded
         ],
         "reasons": dict(v.reasons),
+    }
+
+
+def _breakdown(breakdown: Contributors | None) -> dict[str, Any] | None:
+    """The top contributors of the latest period, with their trend."""
+    if breakdown is None:
+        return None
+    return {
+        "by": breakdown.column,
+        "period": breakdown.period,
+        "top": [
+            {
+                "group": c.group,
+                "tickets": c.tickets,
+                "value": _round(c.value),
+                "trend": [{"period": p, "value": _round(v)} for p, v in c.trend],
+            }
+            for c in breakdown.contributors
+        ],
     }
 
 
@@ -138,6 +158,7 @@ def status_dict(status: RegisterStatus) -> dict[str, Any]:
                 "latest_period": k.latest.period if k.latest else None,
                 "stale": k.stale,
                 "threshold_breach": k.threshold_breach,
+                "breakdown": _breakdown(k.breakdown),
             }
             for k in status.kpis.values()
         ],
