@@ -14,6 +14,18 @@ REPO = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden"
 
 
+def copy_sample(dest: Path) -> Path:
+    """A copy of the sample register (every folder of its own, and mkdocs.yml), no git."""
+    from csitools.publish.sitefolder import KEPT
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in KEPT:
+        if not part.startswith(".") and (REPO / part).is_dir():
+            shutil.copytree(REPO / part, dest / part)
+    shutil.copyfile(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
 def materialise(case: Path | None, dest: Path) -> Path:
     """Copy the base register to ``dest``, then lay the case's files over it.
 

@@ -20,8 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from csitools.cli import main
-from csitools.publish.sitefolder import KEPT
-from tests.conftest import GOLDEN, REPO
+from tests.conftest import GOLDEN, copy_sample
 
 AS_OF = "2026-11-23"
 MANIFEST = GOLDEN / "site-without-analysis.sha256"
@@ -35,6 +34,8 @@ ANALYSIS_FILES = (
     "kpis/data/claims-availability.csv",
     "kpis/claims-run-cost.yaml",
     "kpis/data/claims-run-cost.csv",
+    "kpis/self-service-share.yaml",
+    "kpis/data/self-service-share.csv",
 )
 """What the analysis added to the sample: files and folders, removed for this test."""
 
@@ -70,10 +71,7 @@ def test_drop_fields_removes_a_field_and_its_block() -> None:
 
 def without_analysis(dest: Path) -> Path:
     """A copy of the sample register as it was before the service analysis."""
-    for part in KEPT:  # every folder of the register's own
-        if not part.startswith(".") and (REPO / part).is_dir():
-            shutil.copytree(REPO / part, dest / part)
-    shutil.copyfile(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    copy_sample(dest)
     for name in ANALYSIS_FILES:
         path = dest / name
         if path.is_dir():

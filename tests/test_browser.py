@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from csitools.cli import main
-from tests.conftest import REPO
+from tests.conftest import copy_sample
 from tests.test_site import payload_entry
 
 # Debian's chromium here and in .ci/run; GitHub's runners carry Google Chrome.
@@ -53,11 +53,7 @@ FLAGS = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("browser") / "repo"
-    root.mkdir()
-    for part in ("register", "kpis", "reviews", "site_config"):
-        shutil.copytree(REPO / part, root / part)
-    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    root = copy_sample(tmp_path_factory.mktemp("browser") / "repo")
     (root / "register" / "CSI-0099-payload.yaml").write_text(
         payload_entry().replace("CSI-0003", "CSI-0099").replace("alice", "afitzgerald")
         .replace("bob", "sbello").replace("carol", "dokafor")
