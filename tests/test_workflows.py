@@ -60,9 +60,11 @@ def _csi_lines(workflow: dict) -> list[str]:
 @pytest.mark.parametrize("which", SETS)
 def test_yaml_files_parse(which: str) -> None:
     files = _yaml_files(SETS[which])
+    ours = [".github/workflows/mutation.yml"] if which == "repository" else []
     assert sorted(files) == [
         ".github/ISSUE_TEMPLATE/improvement.yml",
         ".github/workflows/ci.yml",
+        *ours,
         ".github/workflows/pages.yml",
     ]
     assert all(isinstance(data, dict) for data in files.values())
