@@ -252,8 +252,9 @@ def test_measured_at(day: date, period: str | None) -> None:
 
 
 # -- forecast ---------------------------------------------------------------------------
-# 2025-Q4 (92 days) and 2026-Q1 (90 days) have whole-day middles, 16 November and
-# 15 February, 91 days apart: a change of 91 between them is a slope of exactly 1 a day.
+# 2025-Q3 (92 days), 2025-Q4 (92 days) and 2026-Q1 (90 days) have whole-day middles,
+# 16 August, 16 November and 15 February, 92 and 91 days apart: changes of 92 and 91
+# between them are a slope of exactly 1 a day.
 def quarters(q4: float, q1: float) -> list[Point]:
     return [point("2025-Q4", q4), point("2026-Q1", q1)]
 
@@ -278,6 +279,8 @@ def days(*values: float) -> list[Point]:
         # 3,650 days (ten years) after 15 February 2026 is still a date; a day more is not
         (quarters(191, 100), 200, 100 - 3650, 0.5, "2036-02-13"),
         (quarters(191, 100), 200, 100 - 3651, 0.5, "not converging"),
+        # counted from the latest value, not an earlier one: 3,600 days after 15 February
+        ([point("2025-Q3", 283), *quarters(191, 100)], 300, 100 - 3600, 0.5, "2035-12-25"),
     ],
 )
 def test_forecast(

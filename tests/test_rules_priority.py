@@ -1,4 +1,4 @@
-"""Priority score, backlog lane and ROI (README, "Computed status"), one rule per test, at
+"""Priority score and backlog lane (README, "Computed status"), one rule per test, at
 its boundaries, with figures worked out by hand."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from csitools.measure.priority import lane, roi, score
-from csitools.register.model import Improvement, Money, Priority, Settings
+from csitools.measure.priority import lane, score
+from csitools.register.model import Improvement, Priority, Settings
 
 
 def entry(
@@ -16,8 +16,6 @@ def entry(
     urgency: int = 3,
     effort: int = 2,
     risk: int = 2,
-    financial: Money | None = None,
-    cost: Money | None = None,
 ) -> Improvement:
     return Improvement(
         id="CSI-0001",
@@ -32,8 +30,6 @@ def entry(
         size="small",
         priority=Priority(impact, urgency, effort, risk),
         path="register/CSI-0001-email-resolution.yaml",
-        financial=financial,
-        cost=cost,
     )
 
 
@@ -80,22 +76,3 @@ def test_lane_thresholds_come_from_the_settings() -> None:
     assert lane(entry(impact=5, effort=1), settings) == "quick-win"
     assert lane(entry(impact=3, effort=4), settings) == "strategic"
     assert lane(entry(impact=2, effort=1), settings) == "other"
-
-
-@pytest.mark.parametrize(
-    ("benefit", "cost", "expected"),
-    [
-        (Money(50000, "USD", "year"), Money(20000, "USD"), 1.5),  # (50000 - 20000) / 20000
-        (Money(5000, "USD", "month"), Money(20000, "USD"), 2.0),  # a year of it: 60000
-        (Money(30000, "USD", "once"), Money(20000, "USD"), 0.5),  # counted once
-        (Money(10000, "USD", "year"), Money(20000, "USD"), -0.5),  # not paid back in a year
-        (Money(3, "USD", "year"), Money(1, "USD"), 2.0),  # a cost of 1 is a cost
-        (Money(1, "USD", "year"), Money(3, "USD"), -0.67),  # rounded to two decimals
-        (Money(50000, "USD", "year"), Money(0, "USD"), None),  # no cost: no ratio
-        (Money(50000, "EUR", "year"), Money(20000, "USD"), None),  # two currencies
-        (None, Money(20000, "USD"), None),
-        (Money(50000, "USD", "year"), None, None),
-    ],
-)
-def test_roi(benefit: Money | None, cost: Money | None, expected: float | None) -> None:
-    assert roi(entry(financial=benefit, cost=cost)) == expected

@@ -23,7 +23,7 @@ from csitools.measure.status import (
     assess_target,
     baseline_origin,
 )
-from csitools.register.model import Baseline, Cycle, Improvement, Kpi, Register, Target
+from csitools.register.model import Baseline, Cycle, Improvement, Kpi, Target
 from csitools.validation import Validation, validate_repository
 from tests.conftest import materialise
 from tests.test_rules_health import point
@@ -256,8 +256,11 @@ def test_outcome_without_data_for_every_target_is_not_computed(base: Validation)
     assert (outcome.measured, outcome.computed) == ({TIME: None, SAT: None}, None)
 
 
-def _register(base: Validation, imp: Improvement) -> Register:
-    return replace(base.register, improvements=(imp,))
+def assess(base: Validation, imp: Improvement, series: Mapping[str, Series], as_of: date):
+    """The entry's status and problems, in the base register with this entry only."""
+    reg = replace(base.register, improvements=(imp,))
+    kpis = {k: assess_kpi(kpi, series.get(k), as_of) for k, kpi in reg.kpis.items()}
+    return assess_improvement(imp, reg, series, as_of, kpis)
 
 
 def test_an_outcome_the_data_contradict_is_a_problem_at_its_line(base: Validation) -> None:
@@ -267,7 +270,7 @@ def test_an_outcome_the_data_contradict_is_a_problem_at_its_line(base: Validatio
         TIME: months({"2026-03": 9.0, "2026-06": 9.0}),
         SAT: months({"2026-03": 4.0, "2026-06": 4.4}, SAT),
     }
-    status, problems = assess_improvement(imp, _register(base, imp), series, date(2026, 7, 2))
+    status, problems = assess(base, imp, series, date(2026, 7, 2))
     assert status.health == "missed"  # completed, not met
     assert [str(p) for p in problems] == [
         "register/CSI-0001-email-resolution.yaml:37: $.cycles[1].outcome: cycle 2 records "
@@ -276,7 +279,7 @@ def test_an_outcome_the_data_contradict_is_a_problem_at_its_line(base: Validatio
         "data",
     ]
     bare = replace(imp, doc=None)  # an entry built in code, not read from a file
-    _, problems = assess_improvement(bare, _register(base, bare), series, date(2026, 7, 2))
+    _, problems = assess(base, bare, series, date(2026, 7, 2))
     assert [p.line for p in problems] == [0]
 
 
@@ -300,7 +303,7 @@ def test_health_of_an_entry_whose_cycles_are_closed(
         targets=(Target(TIME, 6.0, date(2026, 6, 30)),),
     )
     imp = replace(imp, status=status)
-    s, _ = assess_improvement(imp, _register(base, imp), {TIME: months(values)}, date(2026, 7, 2))
+    s, _ = assess(base, imp, {TIME: months(values)}, date(2026, 7, 2))
     assert (s.health, s.targets) == (health, ())
 
 
@@ -316,7 +319,7 @@ def test_a_target_no_better_than_its_baseline_is_a_problem(base: Validation) -> 
     )
     imp, _ = with_cycle(entry(base), targets=targets)
     series = {TIME: months({"2026-03": 9.0}), SAT: months({"2026-03": 4.0}, SAT)}
-    _, problems = assess_improvement(imp, _register(base, imp), series, date(2026, 5, 15))
+    _, problems = assess(base, imp, series, date(2026, 5, 15))
     assert [str(p) for p in problems] == [
         "register/CSI-0001-email-resolution.yaml:40: $.cycles[1].targets[0].value: target 9 "
         "is not better than the cycle's baseline 9 (from cycle 1); 'Mean time to resolve email "
@@ -328,7 +331,7 @@ def test_a_target_no_better_than_its_baseline_is_a_problem(base: Validation) -> 
         "baseline",
     ]
     bare = replace(imp, doc=None)
-    _, problems = assess_improvement(bare, _register(base, bare), series, date(2026, 5, 15))
+    _, problems = assess(base, bare, series, date(2026, 5, 15))
     assert [p.line for p in problems] == [0, 0]
 
 
