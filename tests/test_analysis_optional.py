@@ -4,7 +4,7 @@ builds the very site it built before they existed, byte for byte.
 
 The golden manifest lists the SHA-256 of every file of that site. When a change to the
 pages is meant to alter it, look at what changed, then run the test with
-``CSI_UPDATE_GOLDEN=1``.
+``--update-goldens``.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import pytest
 from click.testing import CliRunner
 
 from csitools.cli import main
-from tests.conftest import GOLDEN, copy_sample
+from tests.conftest import Golden, copy_sample
 
 AS_OF = "2026-11-23"
-MANIFEST = GOLDEN / "site-without-analysis.sha256"
+MANIFEST = "site-without-analysis.sha256"
 
 ANALYSIS_FILES = (
     "register/services.yaml",
@@ -111,7 +111,7 @@ def manifest(site: Path) -> str:
 
 @pytest.mark.slow
 def test_sample_without_the_analysis_builds_the_site_it_built_before(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, golden: Golden
 ) -> None:
     root = without_analysis(tmp_path / "repo")
     monkeypatch.chdir(root)
@@ -121,8 +121,8 @@ def test_sample_without_the_analysis_builds_the_site_it_built_before(
     result = CliRunner().invoke(main, ["build", "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
     found = manifest(root / "site")
-    if os.environ.get("CSI_UPDATE_GOLDEN"):
-        MANIFEST.write_text(found, encoding="utf-8")
-    expected = MANIFEST.read_text(encoding="utf-8")
+    if golden.update:
+        golden.check(MANIFEST, found)
+    expected = golden.path(MANIFEST).read_text(encoding="utf-8")
     changed = sorted(set(found.splitlines()) ^ set(expected.splitlines()))
     assert found == expected, f"changed: {changed[:10]}"

@@ -2,13 +2,12 @@
 content-hash cache and the process pool. Registers are built on disk from the base case.
 
 Regenerate the golden files (after looking at the charts) with
-``CSI_UPDATE_GOLDEN=1 pytest tests/test_charts.py``.
+``pytest tests/test_charts.py --update-goldens``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -32,11 +31,9 @@ from csitools.publish.charts.specs import (
     kpi_spec,
 )
 from csitools.validation import validate_repository
-from tests.conftest import REPO
+from tests.conftest import REPO, Golden
 
 AS_OF = date(2026, 5, 15)
-GOLDEN = Path(__file__).parent / "golden" / "charts"
-UPDATE = os.environ.get("CSI_UPDATE_GOLDEN") == "1"
 
 CSI_0003 = """\
 id: CSI-0003
@@ -179,6 +176,7 @@ def test_forecast_runs_from_the_last_point_to_the_forecast_date_at_the_target(
     assert f"on track, forecast to reach it on {target.forecast}." in spec.alt
 
 
+@pytest.mark.slow
 def test_labels_stay_inside_the_plot_and_off_each_other() -> None:
     """Every chart of the sample register: no label covers another or leaves its panel."""
     day = date(2026, 11, 23)
@@ -241,6 +239,7 @@ def test_digest_names_the_inputs(repo: Path) -> None:
 # ---- rendering ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_same_spec_same_bytes_and_no_leaked_settings(repo: Path) -> None:
     before = dict(matplotlib.rcParams)
     for spec in specs_of(repo).values():
@@ -265,31 +264,28 @@ def test_unknown_format_is_refused(repo: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("golden", "chart", "change"),
+    ("name", "chart", "change"),
     [
         ("kpi.svg", "kpi-email-resolution-time", None),
         ("improvement.svg", "improvement-CSI-0001", None),
         ("placeholder.svg", "kpi-email-satisfaction", "2026-06,4.1\n"),
     ],
 )
-def test_golden_svg(repo: Path, golden: str, chart: str, change: str | None) -> None:
+def test_golden_svg(repo: Path, golden: Golden, name: str, chart: str, change: str | None) -> None:
     if change is not None:
         write_series(repo, "email-satisfaction", change)
     svg = render_chart(specs_of(repo)[chart])
-    path = GOLDEN / golden
-    version = GOLDEN / "matplotlib-version.txt"
-    if UPDATE:
-        GOLDEN.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(svg)
-        version.write_text(matplotlib.__version__ + "\n")
-    if version.read_text().strip() != matplotlib.__version__:
-        pytest.skip("golden charts were drawn by another matplotlib; set CSI_UPDATE_GOLDEN=1")
-    assert svg == path.read_bytes(), f"{golden} changed; look at it, then CSI_UPDATE_GOLDEN=1"
+    if golden.update:
+        golden.check("charts/matplotlib-version.txt", matplotlib.__version__ + "\n")
+    if golden.path("charts/matplotlib-version.txt").read_text().strip() != matplotlib.__version__:
+        pytest.skip("golden charts were drawn by another matplotlib; run with --update-goldens")
+    golden.check(f"charts/{name}", svg)
 
 
 # ---- the cache and the pool ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cache_renders_only_what_changed_and_drops_stale_entries(
     repo: Path, tmp_path: Path
 ) -> None:
@@ -343,6 +339,7 @@ def test_cache_renders_only_what_changed_and_drops_stale_entries(
     assert not [p for p in (*out.iterdir(), *cache.iterdir()) if p.name.endswith(".tmp")]
 
 
+@pytest.mark.slow
 def test_a_change_to_the_drawing_code_draws_again(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -355,6 +352,7 @@ def test_a_change_to_the_drawing_code_draws_again(
     assert (again.rendered, again.removed) == (len(specs), len(specs))
 
 
+@pytest.mark.slow
 def test_formats_keep_separate_cache_entries(repo: Path, tmp_path: Path) -> None:
     specs = list(specs_of(repo).values())
     out, cache = tmp_path / "out", tmp_path / "cache"
@@ -367,6 +365,7 @@ def test_formats_keep_separate_cache_entries(repo: Path, tmp_path: Path) -> None
     assert b"Software" not in png.written[0].read_bytes()  # no version stamp in the bytes
 
 
+@pytest.mark.slow
 def test_pool_renders_the_same_bytes_and_reports_progress(repo: Path, tmp_path: Path) -> None:
     base = specs_of(repo)["improvement-CSI-0001"]
     # Eight distinct charts: enough to start the pool instead of drawing in-process.

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
 
 from csitools import __version__
 from csitools.cli import contribute
@@ -24,8 +23,7 @@ from csitools.contribute.entries import write_entries
 from csitools.contribute.rows import first_sentence, header_key, parse_date
 from csitools.files import Conflict, write_new
 from csitools.validation import validate_repository
-from tests.conftest import BASE, REPO
-from tests.test_references import full_group
+from tests.conftest import BASE, REPO, csi
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ITIL = FIXTURES / "itil-register.csv"
@@ -54,10 +52,6 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(root)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     return root
-
-
-def csi(*args: str, input: str | None = None) -> Result:
-    return CliRunner().invoke(full_group(), list(args), input=input, prog_name="csi")
 
 
 def names(root: Path) -> list[str]:
@@ -197,6 +191,7 @@ def test_past_csi_9999_new_and_import_take_the_lowest_free_ids(repo: Path) -> No
     assert result.output.splitlines()[-1] == "imported 2 rows as CSI-0004 to CSI-0005"
 
 
+@pytest.mark.slow
 def test_new_and_import_say_when_no_id_is_free(repo: Path) -> None:
     for n in range(3, 9999):
         (repo / f"register/CSI-{n:04d}").touch()
@@ -221,6 +216,7 @@ def test_new_and_import_say_when_no_id_is_free(repo: Path) -> None:
 # --- csi init ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_init_makes_a_register_that_validates_and_builds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -565,6 +561,7 @@ def test_import_names_a_stray_separator_and_an_unterminated_quote(
     assert names(repo) == BASE_NAMES
 
 
+@pytest.mark.slow
 def test_import_of_a_large_file_reads_past_a_quote_another_separator_opens(repo: Path) -> None:
     """Read with ',', the ', "' of row 1 opens a quote that runs to the end of this 140 KB
     file, past csv's 128 KB cell limit: the ';' reading still wins, and a real

@@ -10,8 +10,6 @@ are the same on every run.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -34,44 +32,13 @@ from csitools.history.tracked import TRACKED, read_tracked
 from csitools.problems import Problem
 from csitools.register.documents import FAILED, parse_yaml
 from csitools.reporting.diff import diff_markdown
-from tests.conftest import CASES, REPO, materialise
+from tests.conftest import CASES, REPO, git, materialise
 
-PEOPLE = {
-    "alice": "Alice Moreau",
-    "bob": "Bob Janssen",
-    "carol": "Carol Osei",
-    "dave": "Dave Lindqvist",
-}
 KB = "register/CSI-0002-knowledge-base.yaml"
 KB2 = "register/CSI-0002-service-desk-knowledge-base.yaml"
 EMAIL = "register/CSI-0001-email-resolution.yaml"
 MTTR = "kpis/email-resolution-time.yaml"
 TARGET = "cycles[0].targets[email-resolution-time]"
-
-
-def git(
-    repo: Path,
-    *args: str,
-    who: str = "alice",
-    when: str = "2026-01-05T09:00:00+01:00",
-    check: bool = True,
-) -> str:
-    env = {
-        **os.environ,
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": PEOPLE[who],
-        "GIT_AUTHOR_EMAIL": f"{who}@example.org",
-        "GIT_AUTHOR_DATE": when,
-        "GIT_COMMITTER_NAME": PEOPLE[who],
-        "GIT_COMMITTER_EMAIL": f"{who}@example.org",
-        "GIT_COMMITTER_DATE": when,
-    }
-    proc = subprocess.run(
-        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=False
-    )
-    assert proc.returncode == 0 or not check, proc.stderr
-    return proc.stdout
 
 
 def edit(repo: Path, path: str, old: str, new: str) -> None:

@@ -13,15 +13,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from matplotlib.figure import Figure
 
 import csitools
-from csitools.cli import main
 from csitools.publish.charts.drawing import render_chart
 from csitools.publish.charts.specs import chart_specs
 from csitools.validation import validate_repository
-from tests.conftest import REPO, materialise
+from tests.conftest import REPO, csi, materialise
 
 AS_OF = "2026-05-15"
 CHART = "kpi-email-resolution-time"
@@ -39,10 +38,6 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     monkeypatch.setenv("CSI_AS_OF", AS_OF)  # csi build sets it; restored after the test
     return root
-
-
-def csi(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
 
 
 def clean_exit(result: Result, code: int) -> str:
@@ -103,6 +98,7 @@ def test_build_refuses_the_csitools_package_and_a_folder_that_holds_it(repo: Pat
     assert unsafe_site_dir(package / "sub", repo, kept, force=True) is not None
 
 
+@pytest.mark.slow
 def test_build_refuses_a_folder_of_other_files_unless_force(repo: Path, tmp_path: Path) -> None:
     mine = tmp_path / "mysite"
     mine.mkdir()
@@ -140,6 +136,7 @@ def test_build_refuses_a_site_dir_of_mkdocs_yml_that_would_empty_the_register(
     assert files(repo / "register") == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("folder", "said"),
     [
@@ -166,6 +163,7 @@ def test_plain_mkdocs_build_refuses_a_site_dir_that_would_empty_users_files(
     assert files(repo / folder) == before
 
 
+@pytest.mark.slow
 def test_the_default_site_folder_is_rebuilt_and_keeps_hidden_files(repo: Path) -> None:
     assert csi("build").exit_code == 0
     (repo / "site" / ".nojekyll").write_text("")  # MkDocs keeps hidden entries
@@ -178,6 +176,7 @@ def test_the_default_site_folder_is_rebuilt_and_keeps_hidden_files(repo: Path) -
     assert (repo / "site" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_a_folder_with_only_hidden_entries_is_built_into(repo: Path, tmp_path: Path) -> None:
     pages = tmp_path / "pages"
     (pages / ".git").mkdir(parents=True)  # a gh-pages worktree, say
@@ -230,6 +229,7 @@ def test_charts_that_cannot_be_written_are_a_clean_error(repo: Path) -> None:
     assert "could not write the charts: Not a directory: .cache/csi/charts" in output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["svg", "png"])
 def test_charts_never_overwrite_a_file_csi_did_not_write(repo: Path, fmt: str) -> None:
     out = repo / "out"
@@ -243,6 +243,7 @@ def test_charts_never_overwrite_a_file_csi_did_not_write(repo: Path, fmt: str) -
     assert files(out) == {f"{CHART}.{fmt}": b"mine\n"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["svg", "png"])
 def test_charts_overwrite_csitools_charts_listed_or_not(repo: Path, fmt: str) -> None:
     out = repo / "out"
@@ -259,6 +260,7 @@ def test_charts_overwrite_csitools_charts_listed_or_not(repo: Path, fmt: str) ->
     assert files(out) == first
 
 
+@pytest.mark.slow
 def test_a_chart_is_recognised_by_what_render_chart_writes(repo: Path, tmp_path: Path) -> None:
     from csitools.publish.charts.files import looks_like_a_chart
 
@@ -300,6 +302,7 @@ def test_the_manifest_never_leads_to_deleting_a_file_that_is_not_a_chart(repo: P
     assert (repo / "victim.txt").is_file()
 
 
+@pytest.mark.slow
 def test_a_pipe_in_the_manifest_s_place_does_not_hang_charts(repo: Path) -> None:
     out = repo / "out"
     out.mkdir()

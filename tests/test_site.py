@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from csitools.cli import main
-from tests.conftest import GOLDEN, REPO, materialise
+from tests.conftest import REPO, Golden, git, materialise
 
 AS_OF = "2026-05-15"
 
@@ -60,6 +60,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_every_page_kind_is_built(built: Path) -> None:
     for page in [
         "index.html",
@@ -81,6 +82,7 @@ def test_every_page_kind_is_built(built: Path) -> None:
         assert (built / "site" / page).is_file(), page
 
 
+@pytest.mark.slow
 def test_home_counts_and_attention(built: Path) -> None:
     home = text(article(built, "index.html"))
     assert "computed from the metric data as of 15 May 2026" in home
@@ -89,6 +91,7 @@ def test_home_counts_and_attention(built: Path) -> None:
     assert "Quick wins" in home and "CSI-0002 · Knowledge base for the service desk" in home
 
 
+@pytest.mark.slow
 def test_register_table_lists_every_improvement(built: Path) -> None:
     page = article(built, "register/index.html")
     assert 'class="csi-sortable"' in page
@@ -96,6 +99,7 @@ def test_register_table_lists_every_improvement(built: Path) -> None:
     assert rows == ["CSI-0001", "CSI-0002"]
 
 
+@pytest.mark.slow
 def test_improvement_page(built: Path) -> None:
     page = article(built, "improvements/CSI-0001/index.html")
     words = text(page)
@@ -136,6 +140,7 @@ def test_improvement_page(built: Path) -> None:
     assert 'csi-health--on-track" data-sort="5">on-track<' in page
 
 
+@pytest.mark.slow
 def test_kpi_scorecard_people_review_pages(built: Path) -> None:
     kpi = text(article(built, "kpis/email-resolution-time/index.html"))
     assert "Agreed baseline 16 hours in 2025-12" in kpi
@@ -156,6 +161,7 @@ def test_kpi_scorecard_people_review_pages(built: Path) -> None:
     assert "Targets at risk, missed or regressed" in review
 
 
+@pytest.mark.slow
 def test_register_and_home_leave_room_and_navigation(built: Path) -> None:
     register = (built / "site" / "register" / "index.html").read_text(encoding="utf-8")
     # No table of contents beside the nine-column table; the navigation stays.
@@ -173,6 +179,7 @@ def test_register_and_home_leave_room_and_navigation(built: Path) -> None:
     assert '<span data-sort="00">short / small</span>' in page  # not alphabetical
 
 
+@pytest.mark.slow
 def test_people_page_lists_and_mail_links(built: Path) -> None:
     page = article(built, "people/index.html")
     bob = page[page.index('id="bob"') : page.index('id="carol"')]
@@ -190,6 +197,7 @@ def test_people_page_lists_and_mail_links(built: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_glossary_defines_terms_and_states_the_health_rules(built: Path) -> None:
     page = article(built, "glossary/index.html")
     assert "<dl>" in page and "<dt>Not measured</dt>" in page  # def_list is enabled
@@ -253,6 +261,7 @@ def rich(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_related_records_are_a_list_with_links(rich: Path) -> None:
     page = article(rich, "improvements/CSI-0001/index.html")
     section = page[page.index('id="dependencies-and-related-records"') :]
@@ -266,6 +275,7 @@ def test_related_records_are_a_list_with_links(rich: Path) -> None:
     ) in section
 
 
+@pytest.mark.slow
 def test_tension_is_explained_and_reviewed(rich: Path) -> None:
     page = article(rich, "improvements/CSI-0001/index.html")
     assert '<a href="../../kpis/email-satisfaction/">Satisfaction with email support</a>' in page
@@ -290,7 +300,7 @@ def test_tension_is_explained_and_reviewed(rich: Path) -> None:
     )
 
 
-def test_improvement_markdown_matches_golden(tmp_path: Path) -> None:
+def test_improvement_markdown_matches_golden(tmp_path: Path, golden: Golden) -> None:
     """The generated Markdown of one improvement page, reviewed when it changes."""
     from datetime import date
 
@@ -301,12 +311,10 @@ def test_improvement_markdown_matches_golden(tmp_path: Path) -> None:
     v = validate_repository(root, date.fromisoformat(AS_OF))
     charts = {"improvement-CSI-0001": Chart("charts/improvement-CSI-0001.svg", "A chart.")}
     page = build_pages(v.register, v.status, charts)["improvements/CSI-0001.md"]
-    golden = GOLDEN / "improvement-CSI-0001.md"
-    if os.environ.get("CSI_UPDATE_GOLDEN"):
-        golden.write_text(page, encoding="utf-8")
-    assert page == golden.read_text(encoding="utf-8")
+    golden.check("improvement-CSI-0001.md", page)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cache", ["cold", "warm"])
 def test_two_builds_are_byte_identical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: str
@@ -326,6 +334,7 @@ def test_two_builds_are_byte_identical(
     assert (mismatch, errors) == ([], [])
 
 
+@pytest.mark.slow
 def test_page_cache_reuses_unchanged_pages_and_redoes_changed_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -353,6 +362,7 @@ def test_page_cache_reuses_unchanged_pages_and_redoes_changed_ones(
     assert len(list(pages.glob("*.json"))) == len(entries)
 
 
+@pytest.mark.slow
 def test_a_change_to_the_code_that_converts_pages_converts_them_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -394,6 +404,7 @@ def payload_entry() -> str:
     )
 
 
+@pytest.mark.slow
 def test_script_payloads_never_reach_the_page_as_markup(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -435,6 +446,7 @@ def test_build_refuses_an_invalid_register(
     assert not (root / "site").exists()
 
 
+@pytest.mark.slow
 def test_serve_rebuilds_when_an_entry_changes(tmp_path: Path) -> None:
     """`csi serve` watches register/: edit a title, the served page follows."""
     import socket
@@ -488,21 +500,7 @@ def test_serve_rebuilds_when_an_entry_changes(tmp_path: Path) -> None:
         server.wait(timeout=10)
 
 
-def git(root: Path, *args: str, author: str = "Alice Moreau", when: str = "2026-01-05") -> None:
-    import subprocess
-
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": author,
-        "GIT_AUTHOR_EMAIL": "a@example.org",
-        "GIT_COMMITTER_NAME": author,
-        "GIT_COMMITTER_EMAIL": "a@example.org",
-        "GIT_AUTHOR_DATE": f"{when}T10:00:00+00:00",
-        "GIT_COMMITTER_DATE": f"{when}T10:00:00+00:00",
-    }
-    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
-
-
+@pytest.mark.slow
 def test_history_section_and_changelog_from_git(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -514,7 +512,14 @@ def test_history_section_and_changelog_from_git(
     entry.write_text(
         entry.read_text().replace("value: 6, by: 2026-12-31", "value: 7, by: 2026-12-31")
     )
-    git(root, "commit", "-qam", "Relax the cycle 2 target", author="Bob Janssen", when="2026-04-20")
+    git(
+        root,
+        "commit",
+        "-qam",
+        "Relax the cycle 2 target",
+        who="bob",
+        when="2026-04-20T10:00:00+00:00",
+    )
     build(root, monkeypatch)
     page = text(article(root, "improvements/CSI-0001/index.html"))
     assert "History Status: in-progress 2026-01-05" in page
@@ -533,6 +538,7 @@ def test_history_section_and_changelog_from_git(
     assert '<a href="../improvements/CSI-0001/">CSI-0001</a>' in changes
 
 
+@pytest.mark.slow
 def test_history_unavailable_says_why(built: Path) -> None:
     page = text(article(built, "improvements/CSI-0001/index.html"))
     assert "History is not available: " in page
