@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -55,6 +55,15 @@ def copy_sample(dest: Path) -> Path:
             shutil.copytree(REPO / part, dest / part)
     shutil.copyfile(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     return dest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _key_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The cache's per-checkout keys go to a folder of the test run's own, not to the
+    user's ~/.cache (csitools.publish.cachetrust)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
 
 
 def materialise(case: Path | None, dest: Path) -> Path:

@@ -16,6 +16,7 @@ import matplotlib
 import pytest
 from matplotlib.text import Annotation
 
+from csitools.publish.cachetrust import Signer
 from csitools.publish.charts import drawing
 from csitools.publish.charts import files as chartfiles
 from csitools.publish.charts.drawing import render_chart
@@ -284,6 +285,9 @@ def test_golden_svg(repo: Path, golden: Golden, name: str, chart: str, change: s
 
 # ---- the cache and the pool ---------------------------------------------------------------
 
+SIGNER = Signer(b"0" * 64)
+"""A checkout's signer: only charts it vouches for are reused or removed."""
+
 
 @pytest.mark.slow
 def test_cache_renders_only_what_changed_and_drops_stale_entries(
@@ -294,7 +298,7 @@ def test_cache_renders_only_what_changed_and_drops_stale_entries(
 
     def run() -> tuple[object, list[str]]:
         specs = list(specs_of(repo).values())
-        report = render_charts(specs, out, cache, jobs=1)
+        report = render_charts(specs, out, cache, jobs=1, signer=SIGNER)
         return report, [s.name for s in specs]
 
     first, names = run()
@@ -307,7 +311,7 @@ def test_cache_renders_only_what_changed_and_drops_stale_entries(
     assert (first.rendered, first.cached, first.removed) == (4, 0, 0)
     assert first.written == tuple(out / f"{n}.svg" for n in names)
     assert all(p.read_bytes().startswith(b"<?xml") for p in first.written)
-    assert len(list(cache.iterdir())) == 4
+    assert len(list(cache.glob("*.svg"))) == 4
 
     second, _ = run()
     assert (second.rendered, second.cached, second.removed) == (0, 4, 0)
@@ -327,7 +331,7 @@ def test_cache_renders_only_what_changed_and_drops_stale_entries(
     (repo / "register" / "CSI-0003-email-triage.yaml").unlink()
     fourth, _ = run()
     assert (fourth.rendered, fourth.cached, fourth.removed, fourth.pruned) == (1, 2, 2, 1)
-    assert len(list(cache.iterdir())) == 3
+    assert len(list(cache.glob("*.svg"))) == 3
     assert sorted(p.name for p in out.iterdir()) == [
         ".csi-charts-svg",
         "improvement-CSI-0001.svg",
@@ -345,10 +349,10 @@ def test_a_change_to_the_drawing_code_draws_again(
 ) -> None:
     specs = list(specs_of(repo).values())
     out, cache = tmp_path / "out", tmp_path / "cache"
-    assert render_charts(specs, out, cache).rendered == len(specs)
-    assert render_charts(specs, out, cache).rendered == 0
+    assert render_charts(specs, out, cache, signer=SIGNER).rendered == len(specs)
+    assert render_charts(specs, out, cache, signer=SIGNER).rendered == 0
     monkeypatch.setattr(chartfiles, "DRAWING_KEY", "another version of drawing.py")
-    again = render_charts(specs, out, cache)
+    again = render_charts(specs, out, cache, signer=SIGNER)
     assert (again.rendered, again.removed) == (len(specs), len(specs))
 
 
@@ -356,11 +360,11 @@ def test_a_change_to_the_drawing_code_draws_again(
 def test_formats_keep_separate_cache_entries(repo: Path, tmp_path: Path) -> None:
     specs = list(specs_of(repo).values())
     out, cache = tmp_path / "out", tmp_path / "cache"
-    render_charts(specs, out, cache)
-    png = render_charts(specs, out, cache, fmt="png")
+    render_charts(specs, out, cache, signer=SIGNER)
+    png = render_charts(specs, out, cache, fmt="png", signer=SIGNER)
     assert (png.rendered, png.removed, png.pruned) == (3, 0, 0)  # the SVG entries stay
     assert len(list(out.glob("*.svg"))) == 3
-    assert render_charts(specs, out, cache).rendered == 0
+    assert render_charts(specs, out, cache, signer=SIGNER).rendered == 0
     assert png.written[0].read_bytes().startswith(b"\x89PNG")
     assert b"Software" not in png.written[0].read_bytes()  # no version stamp in the bytes
 
@@ -371,16 +375,19 @@ def test_pool_renders_the_same_bytes_and_reports_progress(repo: Path, tmp_path: 
     # Eight distinct charts: enough to start the pool instead of drawing in-process.
     specs = [dataclasses.replace(base, name=f"chart-{i}", title=f"Chart {i}") for i in range(8)]
     done: list[int] = []
-    report = render_charts(
-        specs, tmp_path / "out", tmp_path / "cache", jobs=2, progress=lambda: done.append(1)
-    )
+
+    def run() -> chartfiles.RenderReport:
+        out, cache = tmp_path / "out", tmp_path / "cache"
+        return render_charts(
+            specs, out, cache, jobs=2, progress=lambda: done.append(1), signer=SIGNER
+        )
+
+    report = run()
     assert (report.rendered, len(done)) == (8, 8)
     for spec, path in zip(specs, report.written, strict=True):
         assert path.read_bytes() == render_chart(spec)
     done.clear()
-    again = render_charts(
-        specs, tmp_path / "out", tmp_path / "cache", jobs=2, progress=lambda: done.append(1)
-    )
+    again = run()
     assert (again.rendered, again.cached, len(done)) == (0, 8, 8)
 
 

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import stat
+import subprocess
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -699,6 +700,26 @@ def test_export_refuses_an_out_it_must_not_replace(
     assert {p: p.read_bytes() for p in (repo / "register").iterdir()} == before
     assert not (repo / "kpis/x.csv").exists()
     assert (repo / ".git" / "config").read_text() == "[core]\n"
+
+
+@pytest.mark.parametrize("out", ["mkdocs.yml", "README.md", "docs/notes.csv"])
+def test_export_never_replaces_a_file_git_tracks_unless_force(repo: Path, out: str) -> None:
+    (repo / "docs").mkdir()
+    for name in ("mkdocs.yml", "README.md", "docs/notes.csv"):
+        (repo / name).write_text(f"{name}, mine\n")
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "mkdocs.yml", "README.md", "docs"], cwd=repo, check=True)
+    result = csi("export", "--out", out)
+    assert result.exit_code == 2
+    assert result.output.endswith(
+        f"Error: Invalid value for '--out': git tracks {out}, and the export would replace it "
+        "whole; choose another path, or pass --force to replace it\n"
+    )
+    assert (repo / out).read_text() == f"{out}, mine\n"
+    assert csi("export", "--out", "untracked.csv").exit_code == 0  # not tracked: written
+    forced = csi("export", "--out", out, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert (repo / out).read_text().startswith("id,")
 
 
 @pytest.mark.skipif(not Path("/dev/stdout").is_symlink(), reason="needs /dev/stdout")

@@ -185,6 +185,40 @@ def test_a_folder_with_only_hidden_entries_is_built_into(repo: Path, tmp_path: P
     assert (pages / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
 
 
+@pytest.mark.slow
+def test_build_shows_mkdocs_warnings_with_their_file(repo: Path) -> None:
+    page = repo / "site_config" / "docs" / "contributing.md"
+    page.write_text(page.read_text() + "\nSee [the old guide](old-guide.md).\n")
+    result = csi("build")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-2:] == [
+        "WARNING -  Doc file 'contributing.md' contains a link 'old-guide.md', but the target "
+        "is not found among documentation files.",
+        "Error: Aborted with 1 warnings in strict mode!",
+    ]
+    assert csi("build", "--no-strict").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("folder", "said"),
+    [
+        (
+            "pages",
+            "ERROR   -  csi: the page cache cannot be written: File exists: .cache/csi/pages",
+        ),
+        ("charts", "ERROR   -  csi: the charts cannot be written: File exists: .cache/csi/charts"),
+    ],
+)
+def test_build_shows_why_the_cache_cannot_be_written(repo: Path, folder: str, said: str) -> None:
+    (repo / ".cache" / "csi").mkdir(parents=True)
+    (repo / ".cache" / "csi" / folder).write_text("a file where the cache's folder goes\n")
+    output = csi("build")
+    assert output.exit_code == 1
+    assert said in output.output.splitlines()
+    assert output.output.splitlines()[-1] == "Error: Aborted with a BuildError!"
+    assert "Traceback" not in output.output
+
+
 # ---- csi serve: the address -----------------------------------------------------------
 
 

@@ -334,6 +334,19 @@ def test_two_builds_are_byte_identical(
     assert (mismatch, errors) == ([], [])
 
 
+def mark_cached_pages(root: Path) -> None:
+    """Put CACHED-PAGE into every cached page's HTML, signed again as csi signs: a
+    rebuild that reuses a page publishes the mark."""
+    from csitools.publish.cachetrust import checkout_signer
+
+    signer = checkout_signer(root)
+    assert signer is not None
+    for entry in (root / ".cache" / "csi" / "pages").glob("*.json"):
+        _, body = entry.read_bytes().split(b"\n", 1)
+        body = body.replace(b'"html": "', b'"html": "CACHED-PAGE ', 1)
+        entry.write_bytes(signer.sign(entry.stem, body).encode() + b"\n" + body)
+
+
 @pytest.mark.slow
 def test_page_cache_reuses_unchanged_pages_and_redoes_changed_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -342,10 +355,7 @@ def test_page_cache_reuses_unchanged_pages_and_redoes_changed_ones(
     build(root, monkeypatch)
     pages = root / ".cache" / "csi" / "pages"
     entries = sorted(pages.glob("*.json"))
-    # Mark every cached page: a rebuild that reuses a page publishes the mark.
-    for entry in entries:
-        text_ = entry.read_text(encoding="utf-8").replace('"html": "', '"html": "CACHED-PAGE ', 1)
-        entry.write_text(text_, encoding="utf-8")
+    mark_cached_pages(root)  # a rebuild that reuses a page publishes the mark
     source = root / "register" / "CSI-0002-knowledge-base.yaml"
     source.write_text(
         source.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1),
@@ -370,9 +380,7 @@ def test_a_change_to_the_code_that_converts_pages_converts_them_again(
 
     root = make_site_repo(tmp_path / "repo")
     build(root, monkeypatch)
-    for entry in (root / ".cache" / "csi" / "pages").glob("*.json"):
-        text_ = entry.read_text(encoding="utf-8").replace('"html": "', '"html": "CACHED-PAGE ', 1)
-        entry.write_text(text_, encoding="utf-8")
+    mark_cached_pages(root)
     monkeypatch.setattr(plugin, "CODE_KEY", "another version of site.py")
     build(root, monkeypatch)
     assert not any("CACHED-PAGE" in p.read_text("utf-8") for p in (root / "site").rglob("*.html"))

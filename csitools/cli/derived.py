@@ -14,6 +14,7 @@ import click
 
 from csitools.cli.common import AS_OF, display, one_root, root_group, warn_problems
 from csitools.files import blocked, file_kind, in_the_way, replace_file
+from csitools.history.git import tracked_paths
 from csitools.problems import plural
 from csitools.publish.sitefolder import KEPT, kept_folder_of
 
@@ -34,13 +35,19 @@ from csitools.publish.sitefolder import KEPT, kept_folder_of
     default=None,
     help="Write to this file (replaced whole) instead of standard output.",
 )
-def export(fmt: str, as_of: datetime | None, out: Path | None) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace --out even when git tracks it (never a file of the register's own).",
+)
+def export(fmt: str, as_of: datetime | None, out: Path | None, force: bool) -> None:
     """Export the register with each improvement's computed health.
 
     JSON holds every entry and KPI as written plus what csi computes for it (under
     "computed", as csi status --format json shows it). CSV has one row per
     improvement; cells that a spreadsheet would run as a formula (starting with =,
-    +, -, @, a tab or a carriage return) are prefixed with a quote.
+    +, -, @, a tab or a carriage return) are prefixed with a quote. A file git
+    tracks (mkdocs.yml, README.md, ...) is never replaced unless --force.
 
     \b
     Examples:
@@ -52,7 +59,7 @@ def export(fmt: str, as_of: datetime | None, out: Path | None) -> None:
 
     root = one_root()
     if out is not None:
-        _check_out(root, out)
+        _check_out(root, out, force)
     validation = validate_repository(root, as_of.date() if as_of else None)
     warn_problems(validation)
     text = export_csv(validation) if fmt == "csv" else export_json(validation)
@@ -69,9 +76,10 @@ def export(fmt: str, as_of: datetime | None, out: Path | None) -> None:
     click.echo(f"wrote {plural(n, 'improvement')} to {out}", err=True)
 
 
-def _check_out(root: Path, out: Path) -> None:
-    """Refuse an --out that is not a regular file or a new one (a link, a device), or
-    that lies in the register's own folders: the export replaces it whole."""
+def _check_out(root: Path, out: Path, force: bool) -> None:
+    """Refuse an --out that is not a regular file or a new one (a link, a device), that
+    lies in the register's own folders, or (unless ``force``) that git tracks: the
+    export replaces it whole."""
     problem = None
     blocker = in_the_way(out.parent)
     if blocker is not None:
@@ -87,6 +95,11 @@ def _check_out(root: Path, out: Path) -> None:
         problem = (
             f"{out} is inside {name}/, which holds the register's own files; "
             f"write the export outside {', '.join(f'{n}/' for n in KEPT)}"
+        )
+    elif not force and out.is_file() and tracked_paths(out.parent.resolve(), out.resolve()):
+        problem = (
+            f"git tracks {out}, and the export would replace it whole; choose another path, "
+            "or pass --force to replace it"
         )
     if problem:
         raise click.BadParameter(problem, param_hint="'--out'")

@@ -8,6 +8,8 @@ import logging
 import os
 import socket
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -128,32 +130,48 @@ def build(as_of: datetime | None, strict: bool, site_dir: Path | None, force: bo
     _require_clean(root, day, "build")
     os.environ["CSI_AS_OF"] = day.isoformat()
     overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
-    config = _mkdocs_config(root, strict, **overrides)
-    site = Path(config.site_dir)
-    _refuse_site_dir(site, root, kept_folders(root, config), force, from_option=bool(site_dir))
-    if force and "csi" in config.plugins:  # checked above: the plugin need not refuse it
-        config.plugins["csi"].config.force_site_dir = True
-    try:
-        mkdocs_build(config)
-    except MkDocsException as exc:
-        raise click.ClickException(str(exc)) from exc
-    except OSError as exc:
-        raise click.ClickException(f"could not build the site: {_os_error(exc)}") from exc
+    with _mkdocs_messages(logging.WARNING):  # a broken link's file, why a build failed
+        config = _mkdocs_config(root, strict, **overrides)
+        site = Path(config.site_dir)
+        kept = kept_folders(root, config)
+        _refuse_site_dir(site, root, kept, force, from_option=bool(site_dir))
+        if force and "csi" in config.plugins:  # checked above: the plugin need not refuse it
+            config.plugins["csi"].config.force_site_dir = True
+        try:
+            mkdocs_build(config)
+        except MkDocsException as exc:
+            raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            raise click.ClickException(f"could not build the site: {_os_error(exc)}") from exc
     pages = sum(1 for _ in site.rglob("*.html"))
     click.echo(f"built {pages} pages into {os.path.relpath(site)}/ (health as of {day})")
     click.echo(f"serve it: python3 -m http.server -d {os.path.relpath(site)} 8000, or csi serve")
 
 
-def _show_mkdocs_log() -> None:
-    """MkDocs reports through logging (its own command line sets a handler up): print its
-    messages as `mkdocs serve` does, once."""
+class _MkDocsMessages(logging.Handler):
+    """MkDocs' log records as its own command line prints them: ``WARNING -  text``."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__(level)
+        self.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
+@contextmanager
+def _mkdocs_messages(level: int) -> Iterator[None]:
+    """MkDocs reports through logging, and only its own command line sets a handler up:
+    print its messages from ``level`` up while the block runs."""
     logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "csi", False) for h in logger.handlers):
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        handler.csi = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
+    handler, before = _MkDocsMessages(level), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(min(level, before or level))
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(before)
 
 
 def _dev_addr(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -235,9 +253,9 @@ def serve(as_of: datetime | None, dev_addr: str) -> None:
     if as_of:
         os.environ["CSI_AS_OF"] = day.isoformat()
     os.chdir(root)
-    _show_mkdocs_log()  # the address it serves on, and why a rebuild failed
     try:
-        mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+        with _mkdocs_messages(logging.INFO):  # the address it serves on, why a rebuild failed
+            mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
     except OSError as exc:
         # Taken between the check and the server's own bind, after the first build.
         if exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL):
@@ -274,8 +292,10 @@ def charts(as_of: datetime | None, out_dir: Path, png: bool, jobs: int | None) -
       csi charts
       csi charts --out public/charts --png --as-of 2026-10-31
     """
+    from csitools.publish.cachetrust import TrackedCache, checkout_signer, refuse_tracked
     from csitools.publish.charts.files import ForeignFiles, render_charts
     from csitools.publish.charts.specs import chart_specs
+    from csitools.publish.pagecache import CACHE_DIR
     from csitools.validation import validate_repository
 
     root = one_root()
@@ -297,15 +317,20 @@ def charts(as_of: datetime | None, out_dir: Path, png: bool, jobs: int | None) -
     warn_problems(validation)
     specs = chart_specs(validation.register, validation.series, validation.status, day)
     fmt = "png" if png else "svg"
-    cache = root / ".cache" / "csi" / "charts"
+    cache = root / CACHE_DIR / "charts"
+    try:
+        refuse_tracked(root, [cache], _shown(cache))
+    except TrackedCache as exc:
+        raise click.ClickException(str(exc)) from exc
+    signer = checkout_signer(root)
     try:
         if sys.stderr.isatty():
             with click.progressbar(length=len(specs), label="charts", file=sys.stderr) as bar:
                 report = render_charts(
-                    specs, out_dir, cache, fmt, jobs=jobs, progress=lambda: bar.update(1)
+                    specs, out_dir, cache, fmt, jobs, lambda: bar.update(1), signer
                 )
         else:
-            report = render_charts(specs, out_dir, cache, fmt, jobs=jobs)
+            report = render_charts(specs, out_dir, cache, fmt, jobs=jobs, signer=signer)
     except ForeignFiles as exc:
         them = "it" if len(exc.paths) == 1 else "them"
         raise click.BadParameter(

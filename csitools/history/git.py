@@ -196,3 +196,15 @@ def export_tree(root: Path, commit: str, dest: Path) -> None:
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         # The "data" filter refuses links and paths that would leave dest.
         tar.extractall(dest, filter="data")
+
+
+def tracked_paths(root: Path, *paths: Path) -> list[str]:
+    """Which of ``paths`` (files, or folders: what is below them) git tracks, as paths
+    from ``root``; none when there is no git, no repository, or the paths lie outside
+    it. (``git ls-files`` names what is in the index: added counts as tracked.)"""
+    specs = [os.path.relpath(p, root) for p in paths]
+    try:
+        out = run_git(root, "ls-files", "-z", "--", *specs)
+    except (GitError, OSError):
+        return []
+    return sorted(name for name in out.decode("utf-8", "replace").split("\0") if name)

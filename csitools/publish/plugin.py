@@ -30,9 +30,11 @@ from csitools.history.git import HistoryUnavailable
 from csitools.history.revisions import load_history
 from csitools.publish import markdown as site_markdown
 from csitools.publish import pages as site_pages
-from csitools.publish.charts.files import ForeignFiles, render_charts, write_atomic
+from csitools.publish.cachetrust import Signer, TrackedCache, checkout_signer, refuse_tracked
+from csitools.publish.charts.files import ForeignFiles, render_charts
 from csitools.publish.charts.specs import chart_specs
 from csitools.publish.markdown import DISARM_VERSION, disarm_html, disarm_title
+from csitools.publish.pagecache import CACHE_DIR, PAGES, Entry, PageCache
 from csitools.publish.pages import Chart, build_pages
 from csitools.publish.sitefolder import kept_folders, unsafe_site_dir
 from csitools.register.load import ANALYSIS_FOLDERS
@@ -67,6 +69,12 @@ ASSETS = ("assets/csi/csi.css", "assets/csi/csi.js")
 WATCHED = ("register", "kpis", "reviews", "site_config", *ANALYSIS_FOLDERS)
 
 
+def _os_error(exc: OSError) -> str:
+    """An OSError in words, with its file: "Permission denied: .cache/csi/pages/…"."""
+    where = os.path.relpath(os.fsdecode(exc.filename)) if exc.filename else ""
+    return f"{exc.strerror or exc}: {where}" if where else str(exc.strerror or exc)
+
+
 class CsiConfig(base.Config):
     enabled = c.Type(bool, default=True)
     root = c.Optional(c.Type(str))
@@ -76,7 +84,7 @@ class CsiConfig(base.Config):
     charts = c.Type(bool, default=True)
     history = c.Type(bool, default=True)
     """Read git history for the History sections and the Changelog page."""
-    cache_dir = c.Type(str, default=".cache/csi")
+    cache_dir = c.Type(str, default=CACHE_DIR)
     force_site_dir = c.Type(bool, default=False)
     """Build into a site_dir that holds files of another kind, deleting them (never one
     that holds the register); csi build --force sets it."""
@@ -86,8 +94,9 @@ class CsiPlugin(BasePlugin[CsiConfig]):
     def __init__(self) -> None:
         self._site_key = ""
         self._page_keys: dict[str, str] = {}
-        self._page_hits: dict[str, dict[str, Any]] = {}
-        self._page_cache = Path(".cache/csi/pages")
+        self._page_hits: dict[str, Entry] = {}
+        self._page_cache = PageCache(Path(CACHE_DIR, PAGES), None)
+        self._signer: Signer | None = None
         self.pages: dict[str, str] = {}
         self.chart_files: dict[str, Path] = {}
         self.root = Path()
@@ -133,15 +142,27 @@ class CsiPlugin(BasePlugin[CsiConfig]):
             raise PluginError(f"csi: the register has {n} problem{'s' if n != 1 else ''}:\n{lines}")
         for warning in validation.problems:  # advice, not a build failure even with --strict
             log.info(f"csi: {warning}")
+        cache = self.root / self.config.cache_dir
+        try:
+            used = [cache / PAGES, cache / "charts", cache / "site-charts"]
+            refuse_tracked(self.root, used, os.path.relpath(cache, self.root))
+        except TrackedCache as exc:
+            raise PluginError(f"csi: {exc}") from exc
+        self._signer = checkout_signer(self.root)
+        if self._signer is None:
+            log.info("csi: no place for the cache's key outside the repository: no cache")
         charts: dict[str, Chart] = {}
         self.chart_files = {}
         if self.config.charts:
             specs = chart_specs(validation.register, validation.series, validation.status, as_of)
-            cache = self.root / self.config.cache_dir
             try:
-                report = render_charts(specs, cache / "site-charts", cache / "charts")
-            except (ForeignFiles, OSError) as exc:
+                report = render_charts(
+                    specs, cache / "site-charts", cache / "charts", signer=self._signer
+                )
+            except ForeignFiles as exc:
                 raise PluginError(f"csi: the charts cannot be written: {exc}") from exc
+            except OSError as exc:
+                raise PluginError(f"csi: the charts cannot be written: {_os_error(exc)}") from exc
             by_name = {p.stem: p for p in report.written}
             for spec in specs:
                 if spec.name in by_name:
@@ -189,7 +210,7 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         )
         self._page_keys = {}
         self._page_hits = {}
-        self._page_cache = self.root / self.config.cache_dir / "pages"
+        self._page_cache = PageCache(self.root / self.config.cache_dir / PAGES, self._signer)
         return files
 
     # Generated pages are converted once: their HTML, table of contents and anchors
@@ -207,11 +228,10 @@ class CsiPlugin(BasePlugin[CsiConfig]):
             page.meta["title"] = disarm_title(str(page.meta["title"]))
         digest = hashlib.sha256(f"{self._site_key}\0{src}\0{markdown}".encode()).hexdigest()
         self._page_keys[src] = digest
-        cached = self._page_cache / f"{digest}.json"
-        try:
-            self._page_hits[src] = json.loads(cached.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        hit = self._page_cache.lookup(digest)
+        if hit is None:
             return markdown
+        self._page_hits[src] = hit
         return ""  # converting nothing is free; on_page_content puts the HTML back
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
@@ -229,20 +249,19 @@ class CsiPlugin(BasePlugin[CsiConfig]):
             "toc": [_toc_token(item) for item in page.toc],
             "anchors": sorted(page.present_anchor_ids or ()),
         }
-        self._page_cache.mkdir(parents=True, exist_ok=True)
-        write_atomic(
-            self._page_cache / f"{self._page_keys[src]}.json",
-            json.dumps(entry, ensure_ascii=False).encode("utf-8"),
-        )
+        try:
+            self._page_cache.store(self._page_keys[src], entry)
+        except OSError as exc:
+            raise PluginError(f"csi: the page cache cannot be written: {_os_error(exc)}") from exc
         return html
 
     def on_post_build(self, config: Any) -> None:
-        if not self.config.enabled or not self._page_cache.is_dir():
+        if not self.config.enabled:
             return
-        keep = {f"{key}.json" for key in self._page_keys.values()}
-        for entry in self._page_cache.glob("*.json"):
-            if entry.name not in keep:
-                entry.unlink(missing_ok=True)
+        try:
+            self._page_cache.prune(set(self._page_keys.values()))
+        except OSError as exc:
+            raise PluginError(f"csi: the page cache cannot be written: {_os_error(exc)}") from exc
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         for folder in WATCHED:

@@ -8,6 +8,7 @@ produced. The drawing itself is ``drawing.render_chart``.
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
 import threading
@@ -18,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from csitools.publish.cachetrust import Signer
 from csitools.publish.charts import drawing
 from csitools.publish.charts.drawing import METADATA, render_chart
 from csitools.publish.charts.specs import ChartSpec
@@ -101,12 +103,15 @@ def render_charts(
     fmt: str = "svg",
     jobs: int | None = None,
     progress: Callable[[], None] | None = None,
+    signer: Signer | None = None,
 ) -> RenderReport:
     """Draw the charts missing from ``cache_dir``, copy every chart to
     ``out_dir/<name>.<fmt>``, and delete the cache entries no spec produced.
 
-    Raises ForeignFiles, having written nothing into ``out_dir``, when a file there has
-    a chart's name but csi did not write it."""
+    A cached chart is used, and an unused one deleted, only when ``signer`` vouches
+    that csi wrote its bytes (``cachetrust``); without a signer every chart is drawn
+    and no cache entry is deleted. Raises ForeignFiles, having written nothing into
+    ``out_dir``, when a file there has a chart's name but csi did not write it."""
     if fmt not in METADATA:
         raise ValueError(f"unknown chart format {fmt!r}; use svg or png")
     names = [s.name for s in specs]
@@ -115,7 +120,8 @@ def render_charts(
     out_dir.mkdir(parents=True, exist_ok=True)
     cache_dir.mkdir(parents=True, exist_ok=True)
     keyed = [(spec, cache_dir / f"{cache_key(spec)}.{fmt}") for spec in specs]
-    todo = [(spec, path) for spec, path in keyed if not path.exists()]
+    signed = _signatures(cache_dir / f"{SIGNATURES}-{fmt}")
+    todo = [(spec, path) for spec, path in keyed if not _vouched(path, signed, signer)]
     workers = min(jobs or _cpu_count(), len(todo))
     serial = todo
     if workers > 1 and len(todo) >= SERIAL_BELOW:
@@ -125,7 +131,7 @@ def render_charts(
         except BrokenProcessPool:
             # Workers could not start or died (no semaphores, an unimportable __main__
             # under forkserver): draw what is missing here rather than fail the build.
-            serial = [(spec, path) for spec, path in todo if not path.exists()]
+            serial = [(spec, path) for spec, path in todo if not _vouched(path, signed, signer)]
     for spec, path in serial:
         _render_to(spec, fmt, path)
         if progress:
@@ -148,14 +154,50 @@ def render_charts(
         if not (target.exists() and target.read_bytes() == data):
             write_atomic(target, data)
     written = [target for target, _ in charts]
-    keep = {path.name for _, path in keyed}
     removed = 0
-    for entry in cache_dir.glob(f"*.{fmt}"):
-        if entry.name not in keep:
-            entry.unlink(missing_ok=True)
-            removed += 1
+    if signer is not None:
+        keep = {path.name for _, path in keyed}
+        for name in sorted(set(signed) - keep):  # csi's own entries only, checked
+            if _vouched(cache_dir / name, signed, signer):
+                (cache_dir / name).unlink()
+                removed += 1
+        now = {
+            path.name: signer.sign(path.name, data)
+            for (_, path), (_, data) in zip(keyed, charts, strict=True)
+        }
+        if now != signed:
+            write_atomic(
+                cache_dir / f"{SIGNATURES}-{fmt}", json.dumps(now, sort_keys=True).encode()
+            )
     pruned = _prune(manifest, earlier | current, current, fmt)
     return RenderReport(tuple(written), len(todo), len(keyed) - len(todo), removed, pruned)
+
+
+SIGNATURES = ".csi-signatures"
+"""``.csi-signatures-svg`` / ``-png`` in the cache folder: each cached chart's name and
+its signature, so that only charts this checkout's csi drew are reused or deleted."""
+
+
+def _signatures(path: Path) -> dict[str, str]:
+    if not path.is_file() or path.is_symlink():
+        return {}
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def _vouched(path: Path, signed: dict[str, str], signer: Signer | None) -> bool:
+    """Whether the cached chart at ``path`` holds the bytes csi signed for it."""
+    if signer is None or path.name not in signed or path.is_symlink() or not path.is_file():
+        return False
+    try:
+        return signer.verify(path.name, path.read_bytes(), signed[path.name])
+    except OSError:
+        return False
 
 
 MANIFEST = ".csi-charts"
