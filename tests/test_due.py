@@ -27,7 +27,7 @@ def judged(
     write_series(repo, "email-resolution-time", {"2026-03": 9.0, **months})
     set_target(repo, "value: 6, by: 2026-12-31", f"value: 6, by: {by}")
     s, result = status_of(repo, as_of)
-    assert result.problems == ()
+    assert result.errors == ()
     [t] = s.targets
     text = reason(t, result.register.kpis["email-resolution-time"], as_of)
     return t.health, t.judged_period, t.progress, t.flags, t.since, text

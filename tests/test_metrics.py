@@ -43,6 +43,11 @@ def values(series: Series | None) -> dict[str, float]:
     return {point.period: point.value for point in series.points}
 
 
+def errors(problems: list[Problem]) -> list[Problem]:
+    """The problems that are not warnings (such as a gap in the periods)."""
+    return [p for p in problems if p.is_error]
+
+
 def counted(series: Series | None) -> tuple[int, int]:
     """(rows that counted, rows skipped)."""
     assert series is not None
@@ -501,7 +506,7 @@ def test_an_event_log_keeps_each_tickets_last_row_by_numeric_order(tmp_path: Pat
         write(tmp_path, EVENTS), **events(order_by="sys_mod_count", **resolution(time="opened_at"))
     )
     series, problems = one(tmp_path, source)
-    assert problems == []
+    assert errors(problems) == []  # 29 Feb 2016 has no ticket: a gap, a warning only
     assert values(series) == {"2016-02-28": 8.0, "2016-03-01": 3.5}
     assert counted(series) == (2, 1)
 
@@ -525,7 +530,7 @@ def test_an_event_log_ordered_by_a_day_first_timestamp(tmp_path: Path) -> None:
         **events(order_by="sys_updated_at", time="opened_at", measure=measure),
     )
     series, problems = one(tmp_path, source)
-    assert problems == []
+    assert errors(problems) == []  # 29 Feb 2016 has no ticket: a gap, a warning only
     assert values(series) == {"2016-02-28": 100.0, "2016-03-01": 0.0}
 
 
@@ -543,7 +548,7 @@ def test_an_event_log_ordered_by_text_keeps_the_greatest_text(tmp_path: Path) ->
         write(tmp_path, EVENTS), **events(order_by="incident_state", **resolution(time="opened_at"))
     )
     series, problems = one(tmp_path, source)
-    assert problems == []
+    assert errors(problems) == []  # 29 Feb 2016 has no ticket: a gap, a warning only
     assert values(series) == {"2016-02-28": 4.0, "2016-03-01": 3.5}
 
 

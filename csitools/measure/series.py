@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from csitools.measure.breakdown import GroupValues
 from csitools.measure.csvdata import (
@@ -29,8 +30,11 @@ from csitools.measure.csvdata import (
     parse_numbers,
     read_csv,
 )
+from csitools.measure.gaps import gap_warning
+from csitools.measure.gaps import missing as missing_periods
 from csitools.measure.periods import Point as Point  # re-exported: Series holds Points
 from csitools.measure.periods import period_bounds as period_bounds
+from csitools.measure.snapshot import SNAPSHOTS
 from csitools.measure.tickets import BadData, ticket_points
 from csitools.measure.where import NUMBER_HINT
 from csitools.problems import Problem
@@ -96,17 +100,9 @@ def load_series(
         for kpi in kpis:
             source = sources[kpi]
             try:
-                missing = [column for column in _columns(source) if column not in data.header]
-                if missing:
-                    raise BadData(*(_missing(data, kpi, column) for column in missing))
-                if "measure" in source:
-                    m = ticket_points(kpi, source, data)
-                    made = Series(kpi, text, source["period"], m.points, m.rows, m.skipped)
-                    made = replace(made, groups=m.groups)
-                else:
-                    made = _time_series(kpi, data)
-                # KPIs may spell one file differently: each series keeps its KPI's spelling.
-                series[kpi] = replace(made, source=str(source["csv"]))
+                series[kpi] = made = _one_series(kpi, source, data)
+                gap = _gap_warning(kpi, source, data, made)
+                problems += [gap] if gap else []
             except BadData as bad:
                 problems += bad.args
             except (pa.ArrowException, ValueError, OverflowError, KeyError, TypeError) as exc:
@@ -115,6 +111,36 @@ def load_series(
                 problems.append(Problem(text, 0, "$", why))
     # Several KPIs reading one file meet the same bad cell: report it once.
     return series, list(dict.fromkeys(problems))
+
+
+def _one_series(kpi: str, source: Mapping[str, Any], data: CsvData) -> Series:
+    missing = [column for column in _columns(source) if column not in data.header]
+    if missing:
+        raise BadData(*(_missing(data, kpi, column) for column in missing))
+    if "measure" in source:
+        m = ticket_points(kpi, source, data)
+        made = Series(kpi, data.text, source["period"], m.points, m.rows, m.skipped, m.groups)
+    else:
+        made = _time_series(kpi, data)
+    # KPIs may spell one file differently: each series keeps its KPI's spelling.
+    return replace(made, source=str(source["csv"]))
+
+
+def _gap_warning(
+    kpi: str, source: Mapping[str, Any], data: CsvData, series: Series
+) -> Problem | None:
+    """A warning naming the periods missing inside the series; for a time series on
+    the line of the first row after the first gap."""
+    measure = source.get("measure") or {}
+    gaps = missing_periods(series.points)
+    if not gaps or any(kind in measure for kind in SNAPSHOTS):
+        return None
+    line = 0
+    if not measure:
+        after = next(p.period for p in series.points if p.period > gaps[0])
+        labels = pc.utf8_trim_whitespace(data.table["period"])
+        line = data.line(int(pc.index(labels, after).as_py()))
+    return gap_warning(kpi, data.text, line, series.points)
 
 
 def _columns(source: Mapping[str, Any]) -> list[str]:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from csitools.measure.breakdown import Contributors, top_contributors
 from csitools.measure.due import judge_after_due
 from csitools.measure.health import (
     better,
@@ -27,6 +26,8 @@ from csitools.measure.health import (
     target_health,
     worst,
 )
+from csitools.measure.kpi_status import KpiStatus as KpiStatus  # part of RegisterStatus
+from csitools.measure.kpi_status import assess_kpi
 from csitools.measure.priority import lane, score
 from csitools.measure.series import Point, Series, latest_complete
 from csitools.measure.value import Value, assess_value
@@ -102,18 +103,6 @@ class ImprovementStatus:
     outcomes: tuple[CycleOutcome, ...]
     updates: tuple[Update, ...] = ()
     """The owner's commentary on the current cycle, newest first (from the entry)."""
-
-
-@dataclass(frozen=True)
-class KpiStatus:
-    id: str
-    latest: Point | None
-    stale: bool
-    threshold_breach: bool
-    change: float | None
-    """latest - baseline, signed so that positive is better."""
-    breakdown: Contributors | None = None
-    """With ``breakdown_by``: the top contributors of the latest period."""
 
 
 @dataclass(frozen=True)
@@ -368,22 +357,6 @@ def assess_improvement(
         updates=imp.current_cycle.updates if imp.current_cycle else (),
     )
     return status, problems
-
-
-def assess_kpi(kpi: Kpi, series: Series | None, as_of: date) -> KpiStatus:
-    point = latest_complete(series, as_of, bool(kpi.source.get("partial"))) if series else None
-    breakdown = None
-    if series is not None and series.groups is not None and point is not None:
-        periods = [p.period for p in series.points if p.end <= point.end]
-        breakdown = top_contributors(series.groups, periods, kpi.source["aggregate"])
-    return KpiStatus(
-        id=kpi.id,
-        latest=point,
-        stale=is_stale(point, kpi.review_cadence, as_of),
-        threshold_breach=past_threshold(kpi, point.value if point else None),
-        change=better(kpi, point.value, kpi.baseline.value) if point else None,
-        breakdown=breakdown,
-    )
 
 
 def assess_register(reg: Register, all_series: Mapping[str, Series], as_of: date) -> RegisterStatus:

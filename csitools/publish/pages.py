@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from csitools.history.git import HistoryUnavailable
 from csitools.history.revisions import History, changelog, status_timeline
+from csitools.measure.gaps import named
 from csitools.measure.health import HEALTH_ORDER
 from csitools.measure.status import (
     ImprovementStatus,
@@ -193,7 +194,7 @@ def _environment(overrides: Path | None) -> jinja2.Environment:
         forecast_note=forecast_note,
     )
     env.globals.update(since_note=since_note, period_name=period_name, trend=trend)
-    env.globals.update(contributors_note=contributors_note)
+    env.globals.update(contributors_note=contributors_note, gaps_named=named)
     env.globals.update(front_matter=front_matter, link=link, chart_image=chart_image)
     return env
 

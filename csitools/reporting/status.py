@@ -158,6 +158,7 @@ def status_dict(status: RegisterStatus) -> dict[str, Any]:
                 "latest_period": k.latest.period if k.latest else None,
                 "stale": k.stale,
                 "threshold_breach": k.threshold_breach,
+                "gaps": list(k.gaps),
                 "breakdown": _breakdown(k.breakdown),
             }
             for k in status.kpis.values()

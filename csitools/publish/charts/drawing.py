@@ -22,6 +22,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
+from csitools.measure.periods import following
 from csitools.publish.charts.specs import ChartSpec, Panel, num
 
 if TYPE_CHECKING:
@@ -136,6 +137,17 @@ def _settle(ax: Axes, labels: list[Annotation], fixed: Sequence[Any] = ()) -> No
         placed.append(box)
 
 
+def _runs(periods: Sequence[str]) -> list[range]:
+    """The indexes of ``periods`` in runs of consecutive periods: a new run starts
+    after each gap."""
+    runs, start = [], 0
+    for i in range(1, len(periods) + 1):
+        if i == len(periods) or following(periods[i - 1]) != periods[i]:
+            runs.append(range(start, i))
+            start = i
+    return runs
+
+
 def _beside_points(
     ax: Axes, box: Bbox, xs: list[float], ys: list[float], frame: Bbox, above_first: bool
 ) -> tuple[float, float]:
@@ -191,8 +203,18 @@ def _draw_panel(ax: Axes, panel: Panel, bottom: bool) -> None:
     if panel.points:
         xs = [_x(day) for _, day, _ in panel.points]
         ys = [v for _, _, v in panel.points]
-        # Above the label boxes: no label may hide a measurement.
-        ax.plot(xs, ys, color=BLUE, linewidth=2, marker="o", markersize=4, zorder=5)
+        # Above the label boxes: no label may hide a measurement. A period with no value
+        # breaks the line, so a gap in the data stays visible.
+        for run in _runs([period for period, _, _ in panel.points]):
+            ax.plot(
+                [xs[i] for i in run],
+                [ys[i] for i in run],
+                color=BLUE,
+                linewidth=2,
+                marker="o",
+                markersize=4,
+                zorder=5,
+            )
         # Beside the last point, on the side away from the latest target: the series
         # came from the other side and heads to the target, so this corner is free.
         # The forecast, which starts at the last point, is named in the same label.

@@ -19,11 +19,12 @@ from typing import TypeGuard
 
 import matplotlib
 
+from csitools.measure.gaps import missing, named
 from csitools.measure.series import Point, Series
 from csitools.measure.status import ImprovementStatus, RegisterStatus, TargetStatus, cycle_baseline
 from csitools.register.model import Cycle, Improvement, Kpi, Register, Target
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Bump whenever the drawing code changes, so cached files drawn the old way are redrawn."""
 
 LABELLED = 6
@@ -166,6 +167,8 @@ def kpi_spec(
     label = f"Baseline {amount(base.value, unit)} ({base.period})"
     lines = [Line(label, base.value, "baseline")]
     alt = _trend(kpi, points, base.value, f"baseline, {base.period}")
+    if gaps := missing(points):
+        alt += f"; no value for {named(gaps)}, left open"
     if kpi.action_threshold is not None:
         threshold = f"Action threshold {amount(kpi.action_threshold, unit)}"
         lines.append(Line(threshold, kpi.action_threshold, "threshold"))
