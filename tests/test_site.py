@@ -70,6 +70,7 @@ def test_every_page_kind_is_built(built: Path) -> None:
         "kpis/index.html",
         "kpis/email-resolution-time/index.html",
         "scorecard/index.html",
+        "benefits/index.html",
         "people/index.html",
         "review/index.html",
         "contributing/index.html",
@@ -89,6 +90,25 @@ def test_home_counts_and_attention(built: Path) -> None:
     assert "in-progress 1" in home and "proposed 1" in home
     assert "on-track 1" in home
     assert "Quick wins" in home and "CSI-0002 · Knowledge base for the service desk" in home
+    # The headline figures of the committed improvements, and where the detail is.
+    assert (
+        "Value A year, as of 15 May 2026 Expected Realised Benefit 50,000 USD — First-year ROI "
+        "150% — Payback 4.8 months — Approved, in-progress, measuring and completed "
+        "improvements: 20,000 USD one-off, — a year running cost."
+    ) in home
+    assert '<a href="benefits/">Benefits</a>' in article(built, "index.html")
+
+
+def test_benefits_page(built: Path) -> None:
+    page = article(built, "benefits/index.html")
+    words = text(page)
+    assert (
+        "CSI-0001 · Faster resolution of email incidents in-progress 50,000 — — 150% — 4.8 months —"
+    ) in words
+    assert 'No financial benefit stated: <a href="../improvements/CSI-0002/">CSI-0002</a>.' in page
+    # Amounts sort by their value, not by the digits before "M".
+    assert '<span data-sort="50000.00">50,000</span>' in page
+    assert "Service Desk CSI-0001 50,000 — 20,000 —" in words
 
 
 @pytest.mark.slow
@@ -125,9 +145,16 @@ def test_improvement_page(built: Path) -> None:
         page,
     )
     assert 'href="https://github.com/example/register/edit/main/register/CSI-0001' in page
-    # Plain words for where the baseline came from, and the ROI of a one-off cost.
+    # Plain words for where the baseline came from, and the value card: 50,000 USD a year
+    # against 20,000 USD one-off, (50,000 − 20,000) / 20,000 = 150%, 20,000 / (50,000 / 12)
+    # = 4.8 months; nothing realised yet, said in words.
     assert "9 (from cycle 1)" in words
-    assert "Financial benefit Cost First-year ROI 50,000 USD per year 20,000 USD 150%" in words
+    assert (
+        "As of 15 May 2026 Expected Realised Benefit a year 50,000 USD — First-year ROI 150% — "
+        "Payback 4.8 months — Expected: 50,000 USD a year, as the entry states. Realised: not "
+        "worked out: nothing recorded as realised; no per-unit value to derive it from the "
+        "data. Cost: 20,000 USD one-off; no running cost stated."
+    ) in words
     # The RACI matrix is wrapped for its compact style.
     assert re.search(r'<div class="csi-raci">\s*<table>\s*<thead>\s*<tr>\s*<th>Activity', page)
     # Dependencies are a list, not a paragraph that swallows it.

@@ -66,9 +66,9 @@ def test_insurer_first_call_resolution_realised_and_payback(
         "realised_from": "kpi",
         "expected_from": "per_unit",
         "one_off": 2_400_000.0,
-        "first_year": True,
         "stated_annual": 33_500_000.0,
         "expected_cycle": 2,
+        "expected_target": 75.0,
         "expected_units": 10.0,
         "realised_units": 7.6,
         "realised_period": "2026-10",
@@ -123,7 +123,6 @@ def test_a_running_cost_larger_than_the_benefit_never_pays_back(
     assert v.reasons["payback_months_expected"] == (
         "no payback: the running cost is larger than the benefit"
     )
-    assert v.first_year
 
 
 def test_a_running_cost_lengthens_the_payback(register_dir: Callable[..., Path]) -> None:
@@ -224,7 +223,7 @@ def test_monthly_and_one_off_benefits(register_dir: Callable[..., Path]) -> None
     assert (v.expected_annual, v.roi_expected, v.payback_months_expected) == (60_000, 2.0, 4.0)
     edit(repo, "per: month", "per: once")
     v, _ = value_of(repo)
-    assert (v.expected_annual, v.roi_expected, v.first_year) == (5_000, -0.75, False)
+    assert (v.expected_annual, v.roi_expected) == (5_000, -0.75)
     assert v.reasons["payback_months_expected"] == (
         "a one-off benefit does not pay back month by month"
     )

@@ -22,7 +22,7 @@ under the figure's name: never a 0 that would read as a result.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
@@ -57,13 +57,12 @@ class Value:
     roi_realised: float | None
     payback_months_expected: float | None
     payback_months_realised: float | None
-    first_year: bool
-    """The ROI counts one year of a recurring benefit or cost (label it first-year ROI)."""
     reasons: Mapping[str, str]
     """Why a figure is None, in words, by the figure's name."""
     stated_annual: float | None = None
     """The amount as written, a year, when ``per_unit`` sets the expectation instead."""
     expected_cycle: int | None = None
+    expected_target: float | None = None
     expected_units: float | None = None
     """The cycle's target is better than the agreed baseline by this much (``per_unit``)."""
     realised_units: float | None = None
@@ -77,6 +76,7 @@ class _Expected(NamedTuple):
     amount: float | None
     source: str | None = None
     cycle: int | None = None
+    target: float | None = None
     units: float | None = None
     reason: str | None = None
 
@@ -139,17 +139,20 @@ def assess_value(
         reasons["running_annual"] = "no running cost stated"
     expected = _expected(imp, kpis)
     realised = _realised(imp, kpis, kpi_status, as_of)
-    figures: dict[str, float | None] = {}
-    for kind, part in (("expected", expected), ("realised", realised)):
-        if part.reason:
-            reasons[f"{kind}_annual"] = part.reason
-        for name, (figure, why) in (
-            (f"roi_{kind}", _roi(imp, part.amount, running, kind)),
-            (f"payback_months_{kind}", _payback(imp, part.amount, running, kind)),
-        ):
-            figures[name] = figure
-            if why:
-                reasons[name] = why
+    figures, why = _returns(
+        expected.amount,
+        realised.amount,
+        cost.amount if cost else None,
+        running,
+        once=fin is not None and fin.per == "once",
+        mismatch=_mismatch(imp),
+    )
+    reasons |= {
+        f"{kind}_annual": p.reason
+        for kind, p in (("expected", expected), ("realised", realised))
+        if p.reason
+    }
+    reasons |= why
     return Value(
         currency=fin.currency if fin else (cost.currency if cost else currency),
         expected_annual=_rounded(expected.amount),
@@ -158,14 +161,14 @@ def assess_value(
         realised_from=realised.source,
         running_annual=_rounded(running),
         one_off=_rounded(cost.amount) if cost else None,
-        roi_expected=figures["roi_expected"],
-        roi_realised=figures["roi_realised"],
-        payback_months_expected=figures["payback_months_expected"],
-        payback_months_realised=figures["payback_months_realised"],
-        first_year=imp.running is not None or (fin is not None and fin.per != "once"),
+        roi_expected=figures.roi_expected,
+        roi_realised=figures.roi_realised,
+        payback_months_expected=figures.payback_months_expected,
+        payback_months_realised=figures.payback_months_realised,
         reasons=reasons,
         stated_annual=_rounded(annual(fin.amount, fin.per)) if fin and imp.per_unit else None,
         expected_cycle=expected.cycle,
+        expected_target=expected.target,
         expected_units=expected.units,
         realised_units=realised.units,
         realised_period=realised.period,
@@ -186,7 +189,8 @@ def _expected(imp: Improvement, kpis: Mapping[str, Kpi]) -> _Expected:
         why = f"cycle {cycle.number} has no target on {name} to multiply the per-unit value by"
         return _Expected(None, cycle=cycle.number, reason=why)
     units = round(better(kpi, target.value, kpi.baseline.value), 6) + 0.0
-    return _Expected(annual(unit.amount * units, fin.per), "per_unit", cycle.number, units)
+    amount = annual(unit.amount * units, fin.per)
+    return _Expected(amount, "per_unit", cycle.number, target.value, units)
 
 
 def _realised(
@@ -225,34 +229,60 @@ def _mismatch(imp: Improvement) -> str | None:
     return None
 
 
+class _Returns(NamedTuple):
+    roi_expected: float | None
+    roi_realised: float | None
+    payback_months_expected: float | None
+    payback_months_realised: float | None
+
+
+def _returns(
+    expected: float | None,
+    realised: float | None,
+    one_off: float | None,
+    running: float | None,
+    once: bool = False,
+    mismatch: str | None = None,
+) -> tuple[_Returns, dict[str, str]]:
+    """ROI and payback months of the expected and the realised benefit, and the
+    reasons for those that cannot be computed."""
+    figures: dict[str, float | None] = {}
+    reasons: dict[str, str] = {}
+    for kind, benefit in (("expected", expected), ("realised", realised)):
+        for name, (figure, why) in (
+            (f"roi_{kind}", _roi(benefit, one_off, running, kind)),
+            (f"payback_months_{kind}", _payback(benefit, one_off, running, kind, once)),
+        ):
+            figures[name] = None if mismatch else figure
+            if mismatch or why:
+                reasons[name] = mismatch or why or ""
+    return _Returns(**figures), reasons
+
+
 def _roi(
-    imp: Improvement, benefit: float | None, running: float | None, kind: str
+    benefit: float | None, one_off: float | None, running: float | None, kind: str
 ) -> tuple[float | None, str | None]:
     """(benefit a year − the first year's cost) / the first year's cost."""
-    if why := _mismatch(imp):
-        return None, why
     if benefit is None:
         return None, f"no {kind} benefit"
-    if imp.cost is None:
+    if one_off is None:
         return None, "no cost stated"
-    first_year = imp.cost.amount + (running or 0.0)
+    first_year = one_off + (running or 0.0)
     if first_year == 0:
         return None, "the cost is 0, so there is nothing to return on"
     return _rounded((benefit - first_year) / first_year, 4), None
 
 
 def _payback(
-    imp: Improvement, benefit: float | None, running: float | None, kind: str
+    benefit: float | None, one_off: float | None, running: float | None, kind: str, once: bool
 ) -> tuple[float | None, str | None]:
     """One-off cost / the monthly benefit net of the running cost; none when that is
     0 or less."""
-    if why := _mismatch(imp):
-        return None, why
-    if imp.cost is None:
+    if one_off is None:
         return None, "no cost stated"
     if benefit is None:
         return None, f"no {kind} benefit"
-    if imp.financial is not None and imp.financial.per == "once":
+    if once:
         return None, "a one-off benefit does not pay back month by month"
     if benefit <= 0:
         return None, f"no payback: the {kind} benefit is not positive"
@@ -261,7 +291,46 @@ def _payback(
         return None, "no payback: the running cost is larger than the benefit"
     if net == 0:
         return None, "no payback: the running cost takes the whole benefit"
-    return _rounded(imp.cost.amount / (net / 12)), None
+    return _rounded(one_off / (net / 12)), None
+
+
+def combine(values: Iterable[Value], currency: str) -> Value:
+    """The value of a portfolio: benefits, one-off and running costs summed over
+    ``values`` (all in ``currency``), ROI and payback computed from the sums as for
+    one improvement. Entries that state no cost or benefit add nothing."""
+    values = list(values)
+
+    def total(name: str, none: str) -> tuple[float | None, str | None]:
+        known = [getattr(v, name) for v in values if getattr(v, name) is not None]
+        return (_rounded(sum(known)), None) if known else (None, none)
+
+    expected, no_expected = total("expected_annual", "no improvement states a financial benefit")
+    realised, no_realised = total("realised_annual", "nothing realised yet")
+    one_off, no_one_off = total("one_off", "no cost stated")
+    running, no_running = total("running_annual", "no running cost stated")
+    figures, reasons = _returns(expected, realised, one_off, running)
+    for name, why in (
+        ("expected_annual", no_expected),
+        ("realised_annual", no_realised),
+        ("one_off", no_one_off),
+        ("running_annual", no_running),
+    ):
+        if why:
+            reasons[name] = why
+    return Value(
+        currency=currency,
+        expected_annual=expected,
+        expected_from=None,
+        realised_annual=realised,
+        realised_from=None,
+        running_annual=running,
+        one_off=one_off,
+        roi_expected=figures.roi_expected,
+        roi_realised=figures.roi_realised,
+        payback_months_expected=figures.payback_months_expected,
+        payback_months_realised=figures.payback_months_realised,
+        reasons=reasons,
+    )
 
 
 # --- checks -------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from csitools.measure.status import (
     TargetStatus,
     baseline_origin,
 )
+from csitools.publish.benefits import VALUE_WORDS, benefits_context, months, portfolio
 from csitools.publish.markdown import (
     cell,
     code,
@@ -53,7 +54,6 @@ from csitools.publish.words import (
     period_last_day,
     period_name,
     reason,
-    roi_label,
     since_note,
     trend,
 )
@@ -192,8 +192,10 @@ def _environment(overrides: Path | None) -> jinja2.Environment:
         mailto=mailto,
         baseline_from=baseline_from,
         forecast_note=forecast_note,
+        period_name=period_name,
+        months=months,
     )
-    env.globals.update(since_note=since_note, period_name=period_name, trend=trend)
+    env.globals.update(since_note=since_note, period_name=period_name, trend=trend, **VALUE_WORDS)
     env.globals.update(contributors_note=contributors_note, gaps_named=named)
     env.globals.update(front_matter=front_matter, link=link, chart_image=chart_image)
     return env
@@ -277,7 +279,6 @@ def build_pages(
         reason=reason,
         kpi_link=lambda kpi_id, base="": kpi_link(reg.kpis, kpi_id, base),
         with_unit=with_unit,
-        roi_label=roi_label,
         tensions_of=improvement_tensions,
         improvements={imp.id: imp for imp in reg.improvements},
         history=history if isinstance(history, History) else None,
@@ -294,7 +295,7 @@ def build_pages(
     ]
     attention.sort(key=lambda pair: (HEALTH_ORDER.index(pair[1].health or "no-data"), pair[0].id))
     pages["index.md"] = env.get_template("csi/home.md.j2").render(
-        **common, ranked=ranked, attention=attention
+        **common, ranked=ranked, attention=attention, whole=portfolio(reg, status)
     )
     pages["register/index.md"] = env.get_template("csi/register.md.j2").render(**common)
     tpl = env.get_template("csi/improvement.md.j2")
@@ -324,6 +325,9 @@ def build_pages(
             **common, kpi=kpi, ks=status.kpis[kpi.id], users=users
         )
     pages["scorecard.md"] = env.get_template("csi/scorecard.md.j2").render(**common)
+    pages["benefits.md"] = env.get_template("csi/benefits.md.j2").render(
+        **common, **benefits_context(reg, status)
+    )
     pages["people.md"] = env.get_template("csi/people.md.j2").render(
         **common, involvement=_involvement(reg)
     )

@@ -11,7 +11,7 @@ from csitools.measure.breakdown import Contributors
 from csitools.measure.periods import period_bounds
 from csitools.measure.status import ImprovementStatus, TargetStatus, Tension
 from csitools.publish.markdown import cell
-from csitools.register.model import Improvement, Kpi
+from csitools.register.model import Kpi
 
 
 def pct(value: float | None) -> str:
@@ -25,13 +25,15 @@ def num(value: float | None) -> str:
 
 
 def money(amount: float | None, currency: str = "") -> str:
+    """'12.73 M USD', '640,000 USD', '−6,000 USD' (a loss)."""
     if amount is None:
         return "—"
+    sign, amount = ("−" if amount < 0 else ""), abs(amount)
     if amount >= 1_000_000:
         text = f"{amount / 1_000_000:,.3f}".rstrip("0").rstrip(".") + " M"
     else:
         text = f"{amount:,.0f}"
-    return f"{text} {cell(currency)}".strip()
+    return f"{sign}{text} {cell(currency)}".strip()
 
 
 def long_date(day: date | None) -> str:
@@ -50,13 +52,6 @@ def forecast_date(forecast: str | None) -> date | None:
         return date.fromisoformat(forecast)
     except ValueError:
         return None
-
-
-def roi_label(imp: Improvement) -> str:
-    """An annual or monthly benefit against a one-off cost gives the first year's ROI."""
-    if imp.financial is not None and imp.financial.per in ("year", "month"):
-        return "First-year ROI"
-    return "ROI"
 
 
 def unit_suffix(kpi: Kpi | None) -> str:
