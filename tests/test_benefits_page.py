@@ -1,11 +1,10 @@
 """The value on the site, from the sample register as of 23 Nov 2026: the Benefits page
-and the value cards are golden files (regenerate with ``CSI_UPDATE_GOLDEN=1`` after
-reading them), the portfolio figures are worked out by hand, and the ROI has one name
+and the value cards are golden files (regenerate with ``pytest --update-goldens``
+after reading them), the portfolio figures are worked out by hand, and the ROI has one name
 on every page."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from datetime import date
@@ -16,7 +15,7 @@ import pytest
 from csitools.publish.benefits import portfolio
 from csitools.publish.pages import build_pages
 from csitools.validation import Validation, validate_repository
-from tests.conftest import GOLDEN, REPO
+from tests.conftest import REPO, Golden
 
 AS_OF = date(2026, 11, 23)
 CARDS = ("CSI-0001", "CSI-0002", "CSI-0008", "CSI-0014")
@@ -33,24 +32,17 @@ def pages(sample: Validation) -> dict[str, str]:
     return build_pages(sample.register, sample.status, {})
 
 
-def matches_golden(text: str, name: str) -> None:
-    golden = GOLDEN / name
-    if os.environ.get("CSI_UPDATE_GOLDEN"):
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+def test_benefits_page_matches_golden(pages: dict[str, str], golden: Golden) -> None:
+    golden.check("benefits-sample.md", pages["benefits.md"])
 
 
-def test_benefits_page_matches_golden(pages: dict[str, str]) -> None:
-    matches_golden(pages["benefits.md"], "benefits-sample.md")
-
-
-def test_value_cards_match_golden(pages: dict[str, str]) -> None:
+def test_value_cards_match_golden(pages: dict[str, str], golden: Golden) -> None:
     cards = []
     for id_ in CARDS:
         page = pages[f"improvements/{id_}.md"]
         card = page[page.index("## Benefits and cost") : page.index("## Dependencies")]
         cards.append(f"<!-- {id_} -->\n{card}")
-    matches_golden("".join(cards), "value-cards-sample.md")
+    golden.check("value-cards-sample.md", "".join(cards))
 
 
 def test_portfolio_figures(sample: Validation) -> None:
