@@ -15,7 +15,7 @@ import pytest
 from csitools.publish.benefits import portfolio
 from csitools.publish.pages import build_pages
 from csitools.validation import Validation, validate_repository
-from tests.conftest import REPO, Golden
+from tests.conftest import REPO, Golden, copy_sample
 
 AS_OF = date(2026, 11, 23)
 CARDS = ("CSI-0001", "CSI-0002", "CSI-0008", "CSI-0014")
@@ -85,3 +85,19 @@ def test_a_card_says_in_words_why_there_is_no_payback(
     assert (
         "**Cost:** 20,000 USD one-off and 5,000 USD a month running (60,000 USD a year)."
     ) in page
+
+
+def test_a_service_named_by_id_counts_with_its_name(tmp_path: Path) -> None:
+    """CSI-0008 names Knowledge Management by its catalogue id: one row, not two."""
+    root = copy_sample(tmp_path / "repo")
+    entry = root / "register" / "CSI-0008-knowledge-centred-service.yaml"
+    text = entry.read_text()
+    assert "services: [Service Desk, Knowledge Management]" in text
+    entry.write_text(
+        text.replace("Service Desk, Knowledge Management", "service-desk, Knowledge Management")
+    )
+    v = validate_repository(root, AS_OF)
+    assert [p for p in v.problems if p.severity == "error"] == []
+    page = build_pages(v.register, v.status, {})["benefits.md"]
+    assert "| service-desk |" not in page
+    assert re.search(r"\| Service Desk \| [^|]*CSI-0008", page)

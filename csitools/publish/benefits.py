@@ -135,6 +135,16 @@ def portfolio(reg: Register, status: RegisterStatus) -> Value:
     return combine((st.value for _, st in counted(reg, status)), reg.settings.currency)
 
 
+def services_of(imp: Improvement, reg: Register) -> list[str]:
+    """The services an improvement names, by their catalogue name when
+    register/services.yaml knows them (an entry may name a service by id)."""
+    names = []
+    for ref in imp.services:
+        service = reg.catalogue.service(ref)
+        names.append(service.name if service else ref)
+    return names or ["no service"]
+
+
 def perspectives_of(imp: Improvement, kpis: dict[str, Kpi] | None = None) -> list[str]:
     """The balanced-scorecard perspectives an improvement serves: its per-unit KPI's,
     else those of its current cycle's target KPIs."""
@@ -178,7 +188,7 @@ def benefits_context(reg: Register, status: RegisterStatus) -> dict[str, object]
             (imp, by_id[imp.id]) for imp in reg.improvements if has_value(imp, by_id[imp.id].value)
         ],
         "unvalued": [imp for imp in reg.improvements if not has_value(imp, by_id[imp.id].value)],
-        "by_service": totals_by(pairs, lambda imp, _: imp.services or ["no service"], currency),
+        "by_service": totals_by(pairs, lambda imp, _: services_of(imp, reg), currency),
         "by_lane": totals_by(pairs, lambda _, st: [LANES.get(st.lane, st.lane)], currency),
         "by_perspective": totals_by(
             pairs,
