@@ -319,7 +319,8 @@ def test_tension_is_explained_and_reviewed(rich: Path) -> None:
     review = article(rich, "review/index.html")
     tension = text(review[review.index('id="improvements-in-tension-with-another-kpi"') :])
     assert (
-        "CSI-0001 · Faster resolution of email incidents Mean time to resolve email incidents "
+        "CSI-0001 · Faster resolution of email incidents Bob Janssen Mean time to resolve email "
+        "incidents "
         "Satisfaction with email support 3.2 score (1-5) 2.5 score (1-5) (2026-04)"
     ) in tension
     assert '<a href="../kpis/email-resolution-time/">Mean time to resolve email incidents</a>' in (

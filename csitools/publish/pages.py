@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
+from csitools.history.asof import StatusThen
 from csitools.history.git import HistoryUnavailable
 from csitools.history.revisions import History, changelog, status_timeline
 from csitools.measure.gaps import named
@@ -42,6 +43,12 @@ from csitools.publish.markdown import (
     mailto,
     safe_md,
     url_path,
+)
+from csitools.publish.reviewpages import (
+    pack_context,
+    review_pages,
+    review_views,
+    template_globals,
 )
 from csitools.publish.words import (
     contributors_note,
@@ -245,12 +252,14 @@ def build_pages(
     charts: Mapping[str, Chart],
     overrides: Path | None = None,
     history: History | HistoryUnavailable | None = None,
+    then: Mapping[date, StatusThen] | None = None,
 ) -> dict[str, str]:
     """Every generated page of the site: ``{docs-relative path: markdown}``.
 
     ``history`` (from ``csitools.history.revisions.load_history``) adds a History section to
     each improvement and the Changelog page; when git history is unavailable they say
-    why instead."""
+    why instead. ``then`` (from ``csitools.history.asof.statuses_then``) holds the
+    status as of each review date, for the meetings' pages and the review pack."""
     env = _environment(overrides)
     by_id: dict[str, ImprovementStatus] = {s.id: s for s in status.improvements}
     as_of = status.as_of
@@ -287,6 +296,8 @@ def build_pages(
         commit_link=lambda rev: commit_link(reg.settings.repository_url, rev.commit, rev.short),
         edit_url=lambda imp: edit_url(reg.settings, imp.path),
     )
+    views = review_views(reg, status, then or {})
+    common.update(template_globals(views))
     pages: dict[str, str] = {}
     attention = [
         (imp, by_id[imp.id])
@@ -345,5 +356,7 @@ def build_pages(
         due_soon=[(i, t) for i, t in targets if as_of <= t.due <= soon],
         tension=[(i, t) for i, t in targets if "tension" in t.flags],
         soon=soon,
+        **pack_context(views),
     )
+    pages.update(review_pages(env, common, views))
     return pages

@@ -26,6 +26,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from csitools import __version__
+from csitools.history.asof import statuses_then
 from csitools.history.git import HistoryUnavailable
 from csitools.history.revisions import load_history
 from csitools.publish import markdown as site_markdown
@@ -174,8 +175,10 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         history = load_history(self.root) if self.config.history else None
         if isinstance(history, HistoryUnavailable):
             log.info(f"history: {history.reason}")
+        days = [r.date for r in validation.register.reviews]
+        then = statuses_then(self.root, days, validation, history=self.config.history)
         self.pages = build_pages(
-            validation.register, validation.status, charts, overrides.parent, history
+            validation.register, validation.status, charts, overrides.parent, history, then
         )
         config.extra_css.append(ASSETS[0])
         config.extra_javascript.append(ASSETS[1])
