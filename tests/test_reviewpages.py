@@ -6,7 +6,6 @@ committed by then)."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from datetime import date
@@ -21,8 +20,8 @@ from csitools.measure.decisions import HealthChange
 from csitools.publish.pages import build_pages
 from csitools.publish.reviewpages import review_views
 from csitools.validation import validate_repository
-from tests.conftest import CASES, GOLDEN, REPO, materialise
-from tests.test_site import article, build, git, make_site_repo, text
+from tests.conftest import CASES, REPO, Golden, git, materialise
+from tests.test_site import article, build, make_site_repo, text
 
 CASE = "positive/review-meetings"
 AS_OF = date(2026, 5, 15)
@@ -40,23 +39,16 @@ def pages_as_of(root: Path, day: date) -> dict[str, str]:
     return build_pages(v.register, v.status, {}, None, None, then)
 
 
-def check_golden(page: str, name: str) -> None:
-    golden = GOLDEN / name
-    if os.environ.get("CSI_UPDATE_GOLDEN"):
-        golden.write_text(page, encoding="utf-8")
-    assert page == golden.read_text(encoding="utf-8")
-
-
-def test_a_meeting_page_matches_golden(meetings: Path) -> None:
+def test_a_meeting_page_matches_golden(meetings: Path, golden: Golden) -> None:
     """Who attended, the decisions and why, the actions as they stand, the notes with
     their HTML shown as text, and health as of the meeting."""
-    check_golden(pages_as_of(meetings, AS_OF)["reviews/2026-04-20-csi-board.md"], "meeting.md")
+    golden.check("meeting.md", pages_as_of(meetings, AS_OF)["reviews/2026-04-20-csi-board.md"])
 
 
-def test_the_review_pack_matches_golden(meetings: Path) -> None:
+def test_the_review_pack_matches_golden(meetings: Path, golden: Golden) -> None:
     """Decisions needed, since the last review, overdue actions, deferred entries past
     their revisit date, and the owner's latest word beside each target at risk."""
-    check_golden(pages_as_of(meetings, AS_OF)["review.md"], "review-pack.md")
+    golden.check("review-pack.md", pages_as_of(meetings, AS_OF)["review.md"])
 
 
 def test_the_reviews_index_lists_the_meetings_newest_first(meetings: Path) -> None:
@@ -152,12 +144,12 @@ def test_health_as_of_a_review_judges_the_entries_committed_by_then(
     )
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
-    git(root, "commit", "-qm", "The register before the meeting", when="2026-05-10")
+    git(root, "commit", "-qm", "The register before the meeting", when="2026-05-10T10:00:00+00:00")
     entry = root / "register" / "CSI-0001-email-resolution.yaml"
     entry.write_text(
         entry.read_text().replace("value: 6, by: 2026-12-31", "value: 8.9, by: 2026-12-31")
     )
-    git(root, "commit", "-qam", "Re-base cycle 2 at 8.9 h", when="2026-06-01")
+    git(root, "commit", "-qam", "Re-base cycle 2 at 8.9 h", when="2026-06-01T10:00:00+00:00")
     first = subprocess.run(
         ["git", "rev-parse", "HEAD~1"], cwd=root, capture_output=True, text=True, check=True
     ).stdout.strip()
