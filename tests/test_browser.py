@@ -14,7 +14,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
@@ -63,25 +65,34 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         mp.setenv("NO_MKDOCS_2_WARNING", "1")
         result = CliRunner().invoke(main, ["build", "--as-of", "2026-11-23"])
     assert result.exit_code == 0, result.output
+    with served(root / "site") as base:
+        yield base
+
+
+@contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """``folder`` served by `python -m http.server` on a free port of 127.0.0.1."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", "site"],
-        cwd=root,
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", "."],
+        cwd=folder,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}/"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield base
-    server.terminate()
-    server.wait(timeout=5)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=5)
 
 
 @pytest.fixture(scope="module")

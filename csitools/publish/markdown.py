@@ -210,4 +210,4 @@ def disarm_html(fragment: str) -> str:
 def disarm_title(title: str) -> Markup:
     """A page title (HTML) as a theme may print it raw, in text or in an attribute: the
     tags stripped, the text escaped once, quotes included."""
-    return escape(html.unescape(nh3.clean(plain(title), tags=set())))
+    return escape(plain(html.unescape(nh3.clean(plain(title), tags=set()))))
