@@ -111,9 +111,22 @@ def test_the_due_day_itself_is_not_past_due(base: Validation) -> None:
     assert (t.health, t.progress, t.judged_period) == ("missed", 0.3333, "2026-05")
 
 
-def test_met_exactly_by_the_due_date_is_achieved(base: Validation) -> None:
-    t = judge(base, {"2026-03": 9.0, "2026-05": 6.0}, date(2026, 6, 1), date(2026, 5, 31))
-    assert (t.health, t.progress, t.flags) == ("achieved", 1.0, ())
+@pytest.mark.parametrize(
+    ("may", "june", "health", "flags"),
+    [
+        (6.0, None, "achieved", ()),  # p exactly 1 in the month judged
+        (6.0, 6.0, "achieved", ()),  # and held exactly
+        (6.0, 6.4, "achieved", ("slipped",)),  # met exactly, then short again
+        (6.5, 6.0, "missed", ("reached-late",)),  # reached exactly, a month late
+        (6.5, 6.1, "missed", ()),
+    ],
+)
+def test_exactly_at_the_target_around_the_due_date(
+    base: Validation, may: float, june: float | None, health: str, flags: tuple[str, ...]
+) -> None:
+    values = {"2026-03": 9.0, "2026-05": may, **({"2026-06": june} if june else {})}
+    t = judge(base, values, date(2026, 7, 1), date(2026, 5, 31))
+    assert (t.health, t.judged_period, t.flags) == (health, "2026-05", flags)
 
 
 # -- before the due date ---------------------------------------------------------------------
