@@ -4,12 +4,18 @@ the order of the healths (README, "Computed status"). Plain values in, plain val
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Literal, get_args
 
 from csitools.measure.series import Point, Series, latest_complete
-from csitools.register.model import Kpi
+from csitools.register.model import Kpi, Outcome
 
-HEALTH_ORDER = ("regressed", "missed", "at-risk", "stale", "no-data", "on-track", "achieved")
+Health = Literal["regressed", "missed", "at-risk", "stale", "no-data", "on-track", "achieved"]
+"""A target's computed health, and an improvement's (its worst target's); the values
+are listed worst first."""
+
+HEALTH_ORDER: tuple[Health, ...] = get_args(Health)
 """Worst first: an improvement's health is its worst target's."""
 
 CADENCE_DAYS = {"weekly": 7, "monthly": 31, "quarterly": 92}
@@ -18,7 +24,7 @@ CADENCE_DAYS = {"weekly": 7, "monthly": 31, "quarterly": 92}
 FORECAST_HORIZON_DAYS = 3650
 
 
-def worst(healths: list[str]) -> str | None:
+def worst(healths: Sequence[Health]) -> Health | None:
     return min(healths, key=HEALTH_ORDER.index) if healths else None
 
 
@@ -29,7 +35,7 @@ def progress(baseline: float, target: float, current: float) -> float:
     return (current - baseline) / (target - baseline)
 
 
-def target_health(p: float, e: float, tolerance: float, past_due: bool, stale: bool) -> str:
+def target_health(p: float, e: float, tolerance: float, past_due: bool, stale: bool) -> Health:
     """One target's health from its progress p and time gone e (README, "Computed
     status"); ``past_due``: p is the due date's, and the question is "did we get there?"."""
     if past_due:
@@ -43,7 +49,7 @@ def target_health(p: float, e: float, tolerance: float, past_due: bool, stale: b
     return "at-risk" if p < e - tolerance else "on-track"
 
 
-def outcome_of(p: float) -> str:
+def outcome_of(p: float) -> Outcome:
     if p >= 1:
         return "met"
     return "partially-met" if p > 0 else "not-met"

@@ -3,7 +3,16 @@ settings (README, "Computed status": score, lanes). Its value is in ``value``.""
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from csitools.register.model import Improvement, Settings
+
+Lane = Literal["quick-win", "strategic", "other"]
+"""Where an entry sits in the backlog: a quick win (high impact, low effort), strategic
+(high impact), or other."""
+
+LANES: tuple[Lane, ...] = get_args(Lane)
+"""The lanes in the order the home page shows them."""
 
 
 def score(imp: Improvement, settings: Settings) -> float:
@@ -19,7 +28,7 @@ def score(imp: Improvement, settings: Settings) -> float:
     return round(total / weight, 2)
 
 
-def lane(imp: Improvement, settings: Settings) -> str:
+def lane(imp: Improvement, settings: Settings) -> Lane:
     p = imp.priority
     if p.impact >= settings.quick_win_min_impact and p.effort <= settings.quick_win_max_effort:
         return "quick-win"

@@ -15,6 +15,7 @@ from typing import Any
 
 from csitools.measure.due import judge_after_due
 from csitools.measure.health import (
+    Health,
     better,
     elapsed,
     forecast,
@@ -28,11 +29,11 @@ from csitools.measure.health import (
 )
 from csitools.measure.kpi_status import KpiStatus as KpiStatus  # part of RegisterStatus
 from csitools.measure.kpi_status import assess_kpi
-from csitools.measure.priority import lane, score
+from csitools.measure.priority import Lane, lane, score
 from csitools.measure.series import Point, Series, latest_complete
 from csitools.measure.value import Value, assess_value
 from csitools.problems import Problem, json_path
-from csitools.register.model import Cycle, Improvement, Kpi, Register, Target
+from csitools.register.model import Cycle, Improvement, Kpi, Lifecycle, Outcome, Register, Target
 from csitools.register.reviews import Update
 
 
@@ -60,7 +61,7 @@ class TargetStatus:
     current_period: str | None
     progress: float | None
     elapsed: float
-    health: str
+    health: Health
     forecast: str | None
     """An ISO date when the trend reaches the target, 'not converging', or None."""
     flags: tuple[str, ...]
@@ -80,8 +81,8 @@ class TargetStatus:
 class CycleOutcome:
     cycle: int
     closed: date
-    recorded: str | None
-    computed: str | None
+    recorded: Outcome | None
+    computed: Outcome | None
     """None when a target has no data to judge by."""
     progress: Mapping[str, float | None]
     measured: Mapping[str, float | None]
@@ -91,11 +92,11 @@ class CycleOutcome:
 class ImprovementStatus:
     id: str
     title: str
-    status: str
-    health: str | None
+    status: Lifecycle
+    health: Health | None
     """None for entries not being measured (proposed, deferred, rejected, no cycle)."""
     score: float
-    lane: str
+    lane: Lane
     value: Value
     cycle: int | None
     flags: tuple[str, ...]
@@ -331,7 +332,7 @@ def assess_improvement(
         if outcome.recorded is not None and outcome.computed not in (None, outcome.recorded):
             problems.append(_outcome_problem(imp, cycle.number, outcome, reg.kpis))
     targets: tuple[TargetStatus, ...] = ()
-    health: str | None = None
+    health: Health | None = None
     current = imp.open_cycle
     if current is not None and imp.status in ("approved", "in-progress", "measuring"):
         targets = tuple(
@@ -340,7 +341,8 @@ def assess_improvement(
         )
         health = worst([t.health for t in targets])
     elif imp.status == "completed" and outcomes:
-        health = {"met": "achieved", None: None}.get(outcomes[-1].computed, "missed")
+        computed = outcomes[-1].computed
+        health = None if computed is None else "achieved" if computed == "met" else "missed"
     flags = tuple(sorted({f for t in targets for f in t.flags}))
     status = ImprovementStatus(
         id=imp.id,

@@ -11,22 +11,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from csitools.register.catalogue import Benchmark, Catalogue, benchmarks, build_catalogue
 from csitools.register.documents import Document
 from csitools.register.load import LoadResult, file_id
 from csitools.register.reviews import Review, Update, build_reviews, build_updates
 
-LIFECYCLE = (
-    "proposed",
-    "approved",
-    "in-progress",
-    "measuring",
-    "completed",
-    "deferred",
-    "rejected",
-)
+Lifecycle = Literal[
+    "proposed", "approved", "in-progress", "measuring", "completed", "deferred", "rejected"
+]
+"""An improvement's lifecycle status, set by people (never computed)."""
+
+LIFECYCLE: tuple[Lifecycle, ...] = get_args(Lifecycle)
+"""The lifecycle statuses in the order an entry goes through them."""
+
+Outcome = Literal["met", "partially-met", "not-met"]
+"""A closed cycle's outcome, recorded in the entry or computed from the data."""
 
 
 EARLIEST = date(1970, 1, 1)
@@ -58,7 +59,7 @@ class Cycle:
     plan: tuple[str, ...] = ()
     actions_taken: tuple[str, ...] = ()
     closed: date | None = None
-    outcome: str | None = None
+    outcome: Outcome | None = None
     review: str | None = None
     lessons: str | None = None
     next: str | None = None
@@ -120,7 +121,7 @@ class Improvement:
     raised_by: str
     raised_on: date
     owner: str
-    status: str
+    status: Lifecycle
     term: str
     size: str
     priority: Priority
