@@ -16,7 +16,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
@@ -27,6 +29,7 @@ from csitools.history.git import HistoryUnavailable
 from csitools.history.revisions import History, changelog, status_timeline
 from csitools.measure.gaps import named
 from csitools.measure.health import HEALTH_ORDER
+from csitools.measure.priority import LANES
 from csitools.measure.status import (
     ImprovementStatus,
     RegisterStatus,
@@ -45,14 +48,20 @@ from csitools.publish.markdown import (
     url_path,
 )
 from csitools.publish.reviewpages import (
+    ReviewViews,
     pack_context,
-    review_pages,
+    review_rows,
     review_views,
     template_globals,
 )
 from csitools.publish.words import (
+    LANE_NAMES,
+    change_word,
     contributors_note,
+    cycle_outcome,
+    cycle_result,
     forecast_date,
+    health_box,
     improvement_tensions,
     long_date,
     money,
@@ -64,6 +73,7 @@ from csitools.publish.words import (
     since_note,
     trend,
 )
+from csitools.register.catalogue import PERSPECTIVE_NAMES, PERSPECTIVES
 from csitools.register.model import LIFECYCLE, Improvement, Kpi, Register, Settings
 
 ATTENTION = ("regressed", "missed", "at-risk", "stale")
@@ -204,6 +214,8 @@ def _environment(overrides: Path | None) -> jinja2.Environment:
     )
     env.globals.update(since_note=since_note, period_name=period_name, trend=trend, **VALUE_WORDS)
     env.globals.update(contributors_note=contributors_note, gaps_named=named)
+    env.globals.update(health_box=health_box, change_word=change_word)
+    env.globals.update(cycle_outcome=cycle_outcome, cycle_result=cycle_result)
     env.globals.update(front_matter=front_matter, link=link, chart_image=chart_image)
     return env
 
@@ -246,45 +258,149 @@ def _involvement(reg: Register) -> dict[str, list[tuple[Improvement, str, str]]]
     return out
 
 
-def build_pages(
-    reg: Register,
-    status: RegisterStatus,
-    charts: Mapping[str, Chart],
-    overrides: Path | None = None,
-    history: History | HistoryUnavailable | None = None,
-    then: Mapping[date, StatusThen] | None = None,
-) -> dict[str, str]:
-    """Every generated page of the site: ``{docs-relative path: markdown}``.
+@dataclass(frozen=True)
+class Site:
+    """What every page may show: the register, its status and history, and the charts."""
 
-    ``history`` (from ``csitools.history.revisions.load_history``) adds a History section to
-    each improvement and the Changelog page; when git history is unavailable they say
-    why instead. ``then`` (from ``csitools.history.asof.statuses_then``) holds the
-    status as of each review date, for the meetings' pages and the review pack."""
-    env = _environment(overrides)
-    by_id: dict[str, ImprovementStatus] = {s.id: s for s in status.improvements}
-    as_of = status.as_of
+    reg: Register
+    status: RegisterStatus
+    charts: Mapping[str, Chart]
+    history: History | HistoryUnavailable | None
+    then: Mapping[date, StatusThen]
+    """The status as of each review date (``history.asof.statuses_then``)."""
+
+    @cached_property
+    def by_id(self) -> dict[str, ImprovementStatus]:
+        return {s.id: s for s in self.status.improvements}
+
+    @cached_property
+    def targets(self) -> list[tuple[Improvement, TargetStatus]]:
+        """The open-cycle targets of the measured entries."""
+        return [(imp, t) for imp in self.reg.improvements for t in self.by_id[imp.id].targets]
+
+    @cached_property
+    def views(self) -> ReviewViews:
+        return review_views(self.reg, self.status, self.then)
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        reg = self.reg
+        return {p.id: p.name for p in reg.people.values()} | {
+            t.id: t.name for t in reg.teams.values()
+        }
+
+
+PageRow = tuple[str, str, Mapping[str, Any]]
+"""One generated page: its path in the docs, its template under templates/csi/ (without
+.md.j2), and what its template reads beyond what every page does."""
+
+
+def page_table(site: Site) -> list[PageRow]:
+    """Every generated page, in the order the site lists them: add a page by adding a
+    row (and its template)."""
+    reg = site.reg
+    return [
+        ("index.md", "home", _home(site)),
+        ("register/index.md", "register", {}),
+        *(
+            (f"improvements/{imp.id}.md", "improvement", _improvement(site, imp))
+            for imp in reg.improvements
+        ),
+        ("kpis/index.md", "kpis", {}),
+        *((f"kpis/{kpi.id}.md", "kpi", _kpi(site, kpi)) for kpi in reg.kpis.values()),
+        ("scorecard.md", "scorecard", {}),
+        ("benefits.md", "benefits", benefits_context(reg, site.status)),
+        ("people.md", "people", {"involvement": _involvement(reg)}),
+        ("changelog.md", "changelog", {"months": _months(site.history)}),
+        ("review.md", "review", _review(site)),
+        *review_rows(site.views),
+    ]
+
+
+def _home(site: Site) -> dict[str, Any]:
+    by_id = site.by_id
     ranked = sorted(
-        (i for i in reg.improvements if i.status in ("proposed", "approved")),
+        (i for i in site.reg.improvements if i.status in ("proposed", "approved")),
         key=lambda i: (-by_id[i.id].score, i.id),
     )
-    targets = [
-        (imp, t) for imp in reg.improvements for t in by_id[imp.id].targets
-    ]  # open-cycle targets of the measured entries
-    names = {p.id: p.name for p in reg.people.values()} | {t.id: t.name for t in reg.teams.values()}
+    attention = [
+        (imp, by_id[imp.id])
+        for imp in site.reg.improvements
+        if by_id[imp.id].health in ATTENTION or by_id[imp.id].flags
+    ]
+    attention.sort(key=lambda pair: (HEALTH_ORDER.index(pair[1].health or "no-data"), pair[0].id))
+    return {"ranked": ranked, "attention": attention, "whole": portfolio(site.reg, site.status)}
+
+
+def _improvement(site: Site, imp: Improvement) -> dict[str, Any]:
+    parties, raci_rows = _raci_matrix(imp)
+    history = site.history
+    revisions = history.of(imp.path) if isinstance(history, History) else ()
+    return {
+        "imp": imp,
+        "st": site.by_id[imp.id],
+        "parties": parties,
+        "raci_rows": raci_rows,
+        "revisions": revisions,
+        "timeline": status_timeline(revisions) if revisions else [],
+    }
+
+
+def _kpi(site: Site, kpi: Kpi) -> dict[str, Any]:
+    """A KPI, its status, and the targets on it in every cycle of every entry."""
+    users = [
+        (imp, c, t)
+        for imp in site.reg.improvements
+        for c in imp.cycles
+        for t in c.targets
+        if t.kpi == kpi.id
+    ]
+    return {"kpi": kpi, "ks": site.status.kpis[kpi.id], "users": users}
+
+
+def _months(history: History | HistoryUnavailable | None) -> dict[str, list[object]]:
+    """The changelog's items by month, newest first."""
+    months: dict[str, list[object]] = {}
+    for item in changelog(history) if isinstance(history, History) else []:
+        months.setdefault(f"{item.date:%Y-%m}", []).append(item)
+    return months
+
+
+def _review(site: Site) -> dict[str, Any]:
+    as_of, kpis, targets = site.status.as_of, site.status.kpis.values(), site.targets
+    soon = as_of + timedelta(days=DUE_SOON_DAYS)
+    return {
+        "troubled": [(i, t) for i, t in targets if t.health in ("at-risk", "missed", "regressed")],
+        "stale": [k for k in kpis if k.stale],
+        "breaches": [k for k in kpis if k.threshold_breach],
+        "due_soon": [(i, t) for i, t in targets if as_of <= t.due <= soon],
+        "tension": [(i, t) for i, t in targets if "tension" in t.flags],
+        "soon": soon,
+        **pack_context(site.views),
+    }
+
+
+def _common(site: Site) -> dict[str, Any]:
+    """What every page's template reads."""
+    reg, history, names = site.reg, site.history, site.names
     dependents: dict[str, list[Improvement]] = {}
     for imp in reg.improvements:
         for dep in imp.depends_on:
             dependents.setdefault(dep, []).append(imp)
-    common = dict(
+    return dict(
+        **template_globals(site.views),
         dependents=dependents,
         reg=reg,
         settings=reg.settings,
-        status=status,
-        by_id=by_id,
-        as_of=as_of,
-        charts=charts,
+        status=site.status,
+        by_id=site.by_id,
+        as_of=site.status.as_of,
+        charts=site.charts,
         names=names,
         health_order=HEALTH_ORDER,
+        lifecycle=LIFECYCLE,
+        lanes=[(lane, LANE_NAMES[lane]) for lane in LANES],
+        perspectives=[(p, PERSPECTIVE_NAMES[p]) for p in PERSPECTIVES],
         reason=reason,
         kpi_link=lambda kpi_id, base="": kpi_link(reg.kpis, kpi_id, base),
         with_unit=with_unit,
@@ -296,67 +412,27 @@ def build_pages(
         commit_link=lambda rev: commit_link(reg.settings.repository_url, rev.commit, rev.short),
         edit_url=lambda imp: edit_url(reg.settings, imp.path),
     )
-    views = review_views(reg, status, then or {})
-    common.update(template_globals(views))
-    pages: dict[str, str] = {}
-    attention = [
-        (imp, by_id[imp.id])
-        for imp in reg.improvements
-        if by_id[imp.id].health in ATTENTION or by_id[imp.id].flags
-    ]
-    attention.sort(key=lambda pair: (HEALTH_ORDER.index(pair[1].health or "no-data"), pair[0].id))
-    pages["index.md"] = env.get_template("csi/home.md.j2").render(
-        **common, ranked=ranked, attention=attention, whole=portfolio(reg, status)
-    )
-    pages["register/index.md"] = env.get_template("csi/register.md.j2").render(**common)
-    tpl = env.get_template("csi/improvement.md.j2")
-    for imp in reg.improvements:
-        parties, raci_rows = _raci_matrix(imp)
-        revisions = history.of(imp.path) if isinstance(history, History) else ()
-        pages[f"improvements/{imp.id}.md"] = tpl.render(
-            **common,
-            imp=imp,
-            st=by_id[imp.id],
-            parties=parties,
-            raci_rows=raci_rows,
-            revisions=revisions,
-            timeline=status_timeline(revisions) if revisions else [],
-        )
-    pages["kpis/index.md"] = env.get_template("csi/kpis.md.j2").render(**common)
-    tpl = env.get_template("csi/kpi.md.j2")
-    for kpi in reg.kpis.values():
-        users = [
-            (imp, c, t)
-            for imp in reg.improvements
-            for c in imp.cycles
-            for t in c.targets
-            if t.kpi == kpi.id
-        ]
-        pages[f"kpis/{kpi.id}.md"] = tpl.render(
-            **common, kpi=kpi, ks=status.kpis[kpi.id], users=users
-        )
-    pages["scorecard.md"] = env.get_template("csi/scorecard.md.j2").render(**common)
-    pages["benefits.md"] = env.get_template("csi/benefits.md.j2").render(
-        **common, **benefits_context(reg, status)
-    )
-    pages["people.md"] = env.get_template("csi/people.md.j2").render(
-        **common, involvement=_involvement(reg)
-    )
-    items = changelog(history) if isinstance(history, History) else []
-    months: dict[str, list[object]] = {}
-    for item in items:
-        months.setdefault(f"{item.date:%Y-%m}", []).append(item)
-    pages["changelog.md"] = env.get_template("csi/changelog.md.j2").render(**common, months=months)
-    soon = as_of + timedelta(days=DUE_SOON_DAYS)
-    pages["review.md"] = env.get_template("csi/review.md.j2").render(
-        **common,
-        troubled=[(i, t) for i, t in targets if t.health in ("at-risk", "missed", "regressed")],
-        stale=[k for k in status.kpis.values() if k.stale],
-        breaches=[k for k in status.kpis.values() if k.threshold_breach],
-        due_soon=[(i, t) for i, t in targets if as_of <= t.due <= soon],
-        tension=[(i, t) for i, t in targets if "tension" in t.flags],
-        soon=soon,
-        **pack_context(views),
-    )
-    pages.update(review_pages(env, common, views))
-    return pages
+
+
+def build_pages(
+    reg: Register,
+    status: RegisterStatus,
+    charts: Mapping[str, Chart],
+    overrides: Path | None = None,
+    history: History | HistoryUnavailable | None = None,
+    then: Mapping[date, StatusThen] | None = None,
+) -> dict[str, str]:
+    """Every generated page of the site: ``{docs-relative path: markdown}``, one per row
+    of ``page_table``.
+
+    ``history`` (from ``csitools.history.revisions.load_history``) adds a History section to
+    each improvement and the Changelog page; when git history is unavailable they say
+    why instead. ``then`` (from ``csitools.history.asof.statuses_then``) holds the
+    status as of each review date, for the meetings' pages and the review pack."""
+    env = _environment(overrides)
+    site = Site(reg, status, charts, history, then or {})
+    common = _common(site)
+    return {
+        path: env.get_template(f"csi/{template}.md.j2").render(**common, **context)
+        for path, template, context in page_table(site)
+    }

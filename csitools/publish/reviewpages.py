@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from csitools.history.asof import StatusThen
@@ -153,22 +152,21 @@ def _health_rows(
     ]
 
 
-def review_pages(
-    env: jinja2.Environment, common: Mapping[str, Any], views: ReviewViews
-) -> dict[str, str]:
-    """The Reviews index (saying how to add one while there is none) and a page per
-    meeting."""
-    pages = {"reviews/index.md": env.get_template("csi/reviews.md.j2").render(**common)}
-    tpl = env.get_template("csi/meeting.md.j2")
+def review_rows(views: ReviewViews) -> list[tuple[str, str, dict[str, Any]]]:
+    """Rows of ``pages.page_table``: the Reviews index (saying how to add one while there
+    is none) and a page per meeting."""
+    rows: list[tuple[str, str, dict[str, Any]]] = [("reviews/index.md", "reviews", {})]
     ordered = list(views.reg.reviews)
     for i, review in enumerate(ordered):
         then = views.then.get(review.date)
-        pages[f"reviews/{review.id}.md"] = tpl.render(
-            **common,
-            review=review,
-            then=then,
-            health_rows=_health_rows(views.reg, review, then.status, views.status) if then else [],
-            previous=ordered[i - 1] if i > 0 else None,
-            following=ordered[i + 1] if i + 1 < len(ordered) else None,
-        )
-    return pages
+        context = {
+            "review": review,
+            "then": then,
+            "health_rows": _health_rows(views.reg, review, then.status, views.status)
+            if then
+            else [],
+            "previous": ordered[i - 1] if i > 0 else None,
+            "following": ordered[i + 1] if i + 1 < len(ordered) else None,
+        }
+        rows.append((f"reviews/{review.id}.md", "meeting", context))
+    return rows

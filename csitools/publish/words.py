@@ -8,10 +8,45 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from csitools.measure.breakdown import Contributors
+from csitools.measure.health import Health
 from csitools.measure.periods import period_bounds
-from csitools.measure.status import ImprovementStatus, TargetStatus, Tension
+from csitools.measure.priority import Lane
+from csitools.measure.status import CycleOutcome, ImprovementStatus, TargetStatus, Tension
 from csitools.publish.markdown import cell
-from csitools.register.model import Kpi
+from csitools.register.model import Kpi, Outcome
+
+LANE_NAMES: dict[Lane, str] = {
+    "quick-win": "Quick wins",
+    "strategic": "Strategic",
+    "other": "Other",
+}
+"""What the home page's backlog tabs call each lane (``measure.priority.LANES``)."""
+
+
+def health_box(health: Health | None) -> str:
+    """The admonition an improvement's health is shown in: success when it is on track
+    or achieved, failure when it regressed or missed, a warning otherwise."""
+    if health in ("achieved", "on-track"):
+        return "success"
+    return "failure" if health in ("regressed", "missed") else "warning"
+
+
+def change_word(change: float | None) -> str:
+    """A KPI's latest value against its agreed baseline, in the KPI's direction."""
+    if change is None:
+        return "—"
+    return "better" if change > 0 else ("worse" if change < 0 else "unchanged")
+
+
+def cycle_outcome(st: ImprovementStatus, number: int) -> CycleOutcome | None:
+    """The outcome of the entry's cycle ``number`` (a closed cycle's), or None."""
+    return next((o for o in st.outcomes if o.cycle == number), None)
+
+
+def cycle_result(st: ImprovementStatus, number: int) -> Outcome | None:
+    """What a closed cycle achieved: the outcome recorded, else the one computed."""
+    outcome = cycle_outcome(st, number)
+    return (outcome.recorded or outcome.computed) if outcome else None
 
 
 def pct(value: float | None) -> str:
