@@ -240,7 +240,7 @@ def test_reason_says_when_the_forecast_comes_after_the_due_date() -> None:
     from datetime import date
 
     from csitools.measure.status import TargetStatus
-    from csitools.publish.pages import forecast_note
+    from csitools.publish.fragments import forecast_note
     from csitools.publish.words import reason
 
     t = TargetStatus(
