@@ -226,9 +226,11 @@ def test_init_makes_a_register_that_validates_and_builds(
     result = csi("init", "cir", "--title", "Example Org: Improvement Register")
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "wrote 22 files into cir/\n"
+        "wrote 23 files into cir/\n"
         "next: put yourself in register/people.yaml, set site_config/register.yml, then\n"
         "  cd cir && csi validate && csi build\n"
+        "to post each owner's digest on a tracking issue every Monday, set the repository "
+        "variable CSI_DIGEST_ISSUE to its number (see .github/workflows/digest.yml)\n"
     )
     root = tmp_path / "cir"
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
@@ -236,6 +238,7 @@ def test_init_makes_a_register_that_validates_and_builds(
         ".github/ISSUE_TEMPLATE/improvement.yml",
         ".github/PULL_REQUEST_TEMPLATE.md",
         ".github/workflows/ci.yml",
+        ".github/workflows/digest.yml",
         ".github/workflows/pages.yml",
         ".gitignore",
         ".pre-commit-config.yaml",
@@ -298,7 +301,7 @@ def test_init_refuses_a_folder_in_use_and_force_never_overwrites(
     result = csi("init", "cir", "--force")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[:3] == [
-        "wrote 21 files into cir/",
+        "wrote 22 files into cir/",
         "skipped 1 that exist already (left as they were):",
         "  README.md",
     ]
@@ -760,5 +763,5 @@ def test_written_files_follow_the_umask_and_keep_their_mode(
     assert mode(repo / "register.csv") == 0o640
     assert csi("init", str(tmp_path / "cir")).exit_code == 0
     written = [p for p in (tmp_path / "cir").rglob("*") if p.is_file()]
-    assert len(written) == 22
+    assert len(written) == 23
     assert {mode(p) for p in written} == {0o644}

@@ -620,6 +620,7 @@ def test_diff_as_json(story: Story, monkeypatch: pytest.MonkeyPatch) -> None:
                 ],
             }
         ],
+        "reviews": [],
         "problems": [],
     }
 

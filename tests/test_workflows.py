@@ -64,6 +64,7 @@ def test_yaml_files_parse(which: str) -> None:
     assert sorted(files) == [
         ".github/ISSUE_TEMPLATE/improvement.yml",
         ".github/workflows/ci.yml",
+        ".github/workflows/digest.yml",
         *ours,
         ".github/workflows/pages.yml",
     ]
@@ -78,7 +79,8 @@ def test_workflows_call_only_commands_and_options_that_exist(which: str) -> None
         if not rel.startswith(".github/workflows/"):
             continue
         for line in _csi_lines(data):
-            words = shlex.split(line.split(">>")[0])
+            # The command ends where the shell redirects or pipes its output.
+            words = shlex.split(re.split(r"\s(?:>>?|\||&&|;)\s", line)[0])
             name, args = words[1], words[2:]
             called.append(name)
             if name in PENDING and name not in group.commands:
@@ -88,7 +90,8 @@ def test_workflows_call_only_commands_and_options_that_exist(which: str) -> None
             # removed option fails here, not in someone's CI.
             with click.Context(group, info_name="csi") as parent:
                 group.commands[name].make_context(name, args, parent=parent)
-    expected = {"build", "diff", "validate"} | ({"reference"} if which == "repository" else set())
+    expected = {"build", "diff", "digest", "validate"}
+    expected |= {"reference"} if which == "repository" else set()
     assert set(called) == expected
 
 
@@ -131,6 +134,31 @@ def test_pages_publishes_daily_with_the_official_actions(which: str) -> None:
     ]
     assert _steps(pages)[0]["with"]["fetch-depth"] == 0
     assert pages["jobs"]["deploy"]["environment"]["name"] == "github-pages"
+
+
+@pytest.mark.parametrize("which", SETS)
+def test_digest_posts_each_owners_digest_weekly_once_an_issue_is_named(which: str) -> None:
+    workflow = yaml.safe_load(SETS[which][".github/workflows/digest.yml"])
+    (schedule,) = workflow[True]["schedule"]
+    day, month, weekday = schedule["cron"].split()[2:]
+    assert (day, month, weekday) == ("*", "*", "1")  # Mondays
+    assert "workflow_dispatch" in workflow[True]
+    assert workflow["permissions"] == {"contents": "read", "issues": "write"}
+    (job,) = workflow["jobs"].values()
+    assert job["if"] == "vars.CSI_DIGEST_ISSUE != ''"
+    post = job["steps"][-1]
+    assert post["env"] == {
+        "GH_TOKEN": "${{ github.token }}",
+        "ISSUE": "${{ vars.CSI_DIGEST_ISSUE }}",
+    }
+    assert post["run"].splitlines() == [
+        "csi digest --since-last-review --format json > digests.json",
+        "for owner in $(jq -r '.[].owner' digests.json); do",
+        '  csi digest --owner "$owner" --since-last-review --format markdown > digest.md',
+        '  gh issue comment "$ISSUE" --body-file digest.md',
+        "done",
+    ]
+    assert job["steps"][0]["with"]["fetch-depth"] == 0
 
 
 @pytest.mark.parametrize("which", SETS)

@@ -4,10 +4,10 @@ Each command finds the register, calls one function, hands the result to a
 reporter, and turns expected failures into a message and an exit code: 0 clean,
 1 problems found, 2 usage errors. No traceback for bad input. Commands live in
 modules by theme: ``check`` (validate, status), ``publish`` (charts, build, serve),
-``history`` (diff), ``contribute`` (new, init, import), ``derived`` (export,
-reference). Modules that pull in the heavy libraries (pyarrow and pandas through
-``validation``, jsonschema, MkDocs, matplotlib) are imported inside the commands that
-use them, so that ``csi --help`` starts fast (``tests/test_startup.py`` keeps it so).
+``history`` (diff), ``digest`` (digest), ``contribute`` (new, init, import),
+``derived`` (export, reference). Modules that pull in the heavy libraries (pyarrow and
+pandas through ``validation``, jsonschema, MkDocs, matplotlib) are imported inside the
+commands that use them, so that ``csi --help`` starts fast (``tests/test_startup.py`` keeps it so).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import click
 
 from csitools import __version__
-from csitools.cli import check, contribute, derived, history, publish
+from csitools.cli import check, contribute, derived, digest, history, publish
 from csitools.cli.common import CONTEXT
 
 
@@ -40,6 +40,7 @@ for command in (
     publish.build,
     publish.serve,
     history.diff,
+    digest.digest,
     *contribute.COMMANDS,
     *derived.COMMANDS,
 ):

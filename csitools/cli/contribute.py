@@ -242,8 +242,9 @@ def init(directory: Path, title: str, force: bool) -> None:
     site_config/ (settings, contributing and glossary pages, generated reference
     pages), register/people.yaml with one placeholder person to replace, kpis/,
     the JSON Schemas in .schemas/ for editors, GitHub workflows (validate pull
-    requests, publish to Pages daily), a pre-commit hook, requirements.txt,
-    README.md and .gitignore. A folder that holds anything but .git is refused
+    requests, publish to Pages daily, and, once you name a tracking issue, post each
+    owner's csi digest on it weekly), a pre-commit hook, requirements.txt, README.md
+    and .gitignore. A folder that holds anything but .git is refused
     unless --force, and even then existing files are left alone and listed.
 
     \b
@@ -269,6 +270,10 @@ def init(directory: Path, title: str, force: bool) -> None:
             click.echo(f"  {rel}")
     click.echo("next: put yourself in register/people.yaml, set site_config/register.yml, then")
     click.echo(f"  cd {where} && csi validate && csi build")
+    click.echo(
+        "to post each owner's digest on a tracking issue every Monday, set the repository "
+        "variable CSI_DIGEST_ISSUE to its number (see .github/workflows/digest.yml)"
+    )
 
 
 def _mapping(maps: tuple[str, ...]) -> dict[str, str]:

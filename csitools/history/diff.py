@@ -21,6 +21,7 @@ from csitools.history.git import (
     read_tree,
     resolve_commit,
 )
+from csitools.history.reviewdiff import ReviewItem, read_reviews, review_changes
 from csitools.history.revisions import History, approved_ids, load_history
 from csitools.history.tracked import TrackedData, read_worktree
 from csitools.problems import Problem
@@ -59,6 +60,8 @@ class Comparison:
     changed: tuple[FileDiff, ...]
     problems: tuple[Problem, ...] = ()
     """Validation problems of the head side."""
+    reviews: tuple[ReviewItem, ...] = ()
+    """Decisions and actions the head side adds to the review records."""
 
     @property
     def ok(self) -> bool:
@@ -152,9 +155,10 @@ def compare_revisions(
     history = load_history(root, base_commit)
     approved = approved_ids(history) if isinstance(history, History) else set()
     added, removed, changed = compare_trees(before, after, approved)
+    meetings = review_changes(read_reviews(root, base_commit), read_reviews(root, head_commit))
     day = as_of.date() if as_of else None
     if head_commit is None:
-        validation = validate_repository(root, day)
+        problems = validate_repository(root, day).problems
     else:
         with tempfile.TemporaryDirectory(prefix="csi-diff-") as tmp:
             export_tree(root, head_commit, Path(tmp))
@@ -164,5 +168,6 @@ def compare_revisions(
                 replace(p, message=p.message.replace(tmp, f"revision {head}"))
                 for p in validation.problems
             )
-        return Comparison(base_commit, label, head_commit, added, removed, changed, problems)
-    return Comparison(base_commit, label, head_commit, added, removed, changed, validation.problems)
+    return Comparison(
+        base_commit, label, head_commit, added, removed, changed, problems, reviews=meetings
+    )

@@ -3,6 +3,7 @@
 ``problems`` formats validation problems (``csi validate --format text|json|github``
 and every command that lists problems), ``status`` the computed status (``csi status
 --format table|json|csv``, the CSV cells of ``csi export``), ``diff`` a comparison of
-two revisions (``csi diff --format markdown|json``). Reporters take data and return
+two revisions (``csi diff --format markdown|json``), ``digest`` each owner's digest
+(``csi digest --format markdown|json``). Reporters take data and return
 text; they never print and never read files.
 """

@@ -39,6 +39,8 @@ def summary_line(c: Comparison) -> str:
         (other, "other change", None),
         (sum(f.kind == "kpi" for f in c.added), "new KPI", None),
         (sum(f.kind == "kpi" for f in c.removed), "removed KPI", None),
+        (sum(r.kind == "decision" for r in c.reviews), "review decision", None),
+        (sum(r.kind == "action" for r in c.reviews), "review action", None),
     ]
     parts = [plural(n, word, many) for n, word, many in counts if n]
     if late:
@@ -128,6 +130,20 @@ def diff_markdown(c: Comparison) -> str:
             [[f.id, _cell(f.title), code(f.path)] for f in c.removed if f.kind == "kpi"],
         ),
         (
+            "Review decisions and actions",
+            ["Meeting", "Kind", "Improvement", "What", "Detail"],
+            [
+                [
+                    code(r.review),
+                    "action done" if r.change == "done" else r.kind,
+                    _cell(r.improvement),
+                    _cell(r.what),
+                    _cell(r.detail),
+                ]
+                for r in c.reviews
+            ],
+        ),
+        (
             "Validation problems",
             ["File", "Line", "Field", "Problem"],
             [[code(p.path), str(p.line), code(p.json_path), _cell(p.message)] for p in c.problems],
@@ -136,7 +152,7 @@ def diff_markdown(c: Comparison) -> str:
     for title, header, rows in sections:
         if rows:
             out += [f"### {title}", "", *_table(header, rows)]
-    if not (c.added or c.removed or c.changed):
+    if not (c.added or c.removed or c.changed or c.reviews):
         out += ["No changes to improvements or KPIs.", ""]
     return "\n".join(out)
 
@@ -165,6 +181,7 @@ def diff_json(c: Comparison) -> str:
         "added": [_file(f) for f in c.added],
         "removed": [_file(f) for f in c.removed],
         "changed": [_file(f) for f in c.changed],
+        "reviews": [r.as_dict() for r in c.reviews],
         "problems": [p.as_dict() for p in c.problems],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
