@@ -18,11 +18,14 @@ import click
 
 from csitools.cli.common import AS_OF, display, one_root, warn_problems
 from csitools.files import file_kind, in_the_way
+from csitools.publish.builders import BUILDERS
 from csitools.publish.sitefolder import kept_folder_of, kept_folders, unsafe_site_dir
 from csitools.reporting.problems import report_text
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+
+    from csitools.register.model import Settings
 
 
 def _mkdocs_config(root: Path, strict: bool, **overrides: Any) -> MkDocsConfig:
@@ -51,9 +54,9 @@ def _os_error(exc: OSError) -> str:
     return str(exc)
 
 
-def _require_clean(root: Path, day: date, then: str) -> None:
+def _require_clean(root: Path, day: date, then: str) -> Settings:
     """Stop with every problem listed unless the register validates; the plugin then
-    reuses this validation (``validate_repository_once``)."""
+    reuses this validation (``validate_repository_once``). Returns the settings."""
     from csitools.validation import validate_repository_once
 
     validation = validate_repository_once(root, day)
@@ -62,6 +65,7 @@ def _require_clean(root: Path, day: date, then: str) -> None:
         raise click.ClickException(f"the register has problems; fix them, then {then} again")
     for warning in validation.problems:  # advice: said, and the build goes on
         click.echo(str(warning), err=True)
+    return validation.register.settings
 
 
 def _refuse_site_dir(
@@ -103,8 +107,21 @@ def _refuse_site_dir(
     is_flag=True,
     help="Build into a folder that holds other files, deleting them; never the register's.",
 )
-def build(as_of: datetime | None, strict: bool, site_dir: Path | None, force: bool) -> None:
-    """Validate the register, then build its site with MkDocs.
+@click.option(
+    "--builder",
+    type=click.Choice(BUILDERS),
+    default=None,
+    help="The site builder (default: builder in site_config/register.yml, else mkdocs).",
+)
+def build(
+    as_of: datetime | None, strict: bool, site_dir: Path | None, force: bool, builder: str | None
+) -> None:
+    """Validate the register, then build its site with MkDocs or Zensical.
+
+    MkDocs (with Material) runs the csi plugin; Zensical, which runs no MkDocs
+    plugins, builds the pages csi staged under .cache/csi/staging. Both give the
+    same pages and URLs, and both end with the same disarming pass over the HTML.
+    On a terminal the stages are shown; in a CI log only the summary line.
 
     The same commit and --as-of give the same site, byte for byte, when
     SOURCE_DATE_EPOCH is set (MkDocs then dates the sitemap from it).
@@ -119,6 +136,7 @@ def build(as_of: datetime | None, strict: bool, site_dir: Path | None, force: bo
       csi build
       csi build --as-of 2026-10-31 --site-dir public
       SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) csi build
+      csi build --builder zensical
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
@@ -127,10 +145,16 @@ def build(as_of: datetime | None, strict: bool, site_dir: Path | None, force: bo
     if site_dir:  # before any work, and before MkDocs' own less clear check of its config
         _refuse_site_dir(site_dir, root, kept_folders(root), force, from_option=True)
     day = as_of.date() if as_of else date.today()
-    _require_clean(root, day, "build")
+    _progress("validating")
+    settings = _require_clean(root, day, "build")
+    if (builder or settings.builder) == "zensical":
+        site = _build_zensical(root, day, site_dir, strict, force)
+        _summary(site, day, "zensical")
+        return
     os.environ["CSI_AS_OF"] = day.isoformat()
     overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
-    with _mkdocs_messages(logging.WARNING):  # a broken link's file, why a build failed
+    # A broken link's file, why a build failed; on a terminal also its stages.
+    with _mkdocs_messages(logging.INFO if _on_terminal() else logging.WARNING):
         config = _mkdocs_config(root, strict, **overrides)
         site = Path(config.site_dir)
         kept = kept_folders(root, config)
@@ -143,9 +167,52 @@ def build(as_of: datetime | None, strict: bool, site_dir: Path | None, force: bo
             raise click.ClickException(str(exc)) from exc
         except OSError as exc:
             raise click.ClickException(f"could not build the site: {_os_error(exc)}") from exc
+    _summary(site, day, "mkdocs")
+
+
+def _on_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def _progress(stage: str) -> None:
+    """A stage of a long build, said on a terminal only (CI logs get the summary)."""
+    if _on_terminal():
+        click.echo(f"csi: {stage}", err=True)
+
+
+def _summary(site: Path, day: date, builder: str) -> None:
     pages = sum(1 for _ in site.rglob("*.html"))
-    click.echo(f"built {pages} pages into {os.path.relpath(site)}/ (health as of {day})")
-    click.echo(f"serve it: python3 -m http.server -d {os.path.relpath(site)} 8000, or csi serve")
+    shown = os.path.relpath(site)
+    click.echo(f"built {pages} pages into {shown}/ with {builder} (health as of {day})")
+    click.echo(f"serve it: python3 -m http.server -d {shown} 8000, or csi serve")
+
+
+def _build_zensical(
+    root: Path, day: date, site_dir: Path | None, strict: bool, force: bool
+) -> Path:
+    """The Zensical build: the same site-folder guard, then stage, build, disarm."""
+    from csitools.publish.builders import BuilderMissing, BuildFailed, build_with_zensical
+    from csitools.publish.content import ContentError
+    from csitools.publish.staging import StagingError, read_config
+
+    try:
+        user = read_config(root / "mkdocs.yml")
+    except StagingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    site = (site_dir or root / str(user.get("site_dir", "site"))).resolve()
+    kept = kept_folders(root)
+    kept.append((root / str(user.get("docs_dir", "docs")), "the hand-written pages (docs_dir)"))
+    theme = user.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        kept.append((root / str(theme["custom_dir"]), "the theme overrides (custom_dir)"))
+    _refuse_site_dir(site, root, kept, force, from_option=bool(site_dir))
+    try:
+        build_with_zensical(root, day, site, strict=strict, say=_progress)
+    except (BuilderMissing, BuildFailed, ContentError, StagingError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        raise click.ClickException(f"could not build the site: {_os_error(exc)}") from exc
+    return site
 
 
 class _MkDocsMessages(logging.Handler):

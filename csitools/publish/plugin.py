@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 from datetime import date
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -26,21 +26,15 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from csitools import __version__
-from csitools.history.asof import statuses_then
-from csitools.history.git import HistoryUnavailable
-from csitools.history.revisions import load_history
 from csitools.publish import markdown as site_markdown
 from csitools.publish import pages as site_pages
-from csitools.publish.cachetrust import Signer, TrackedCache, checkout_signer, refuse_tracked
-from csitools.publish.charts.files import ForeignFiles, render_charts
-from csitools.publish.charts.specs import chart_specs
+from csitools.publish.cachetrust import Signer
+from csitools.publish.content import ContentError, generate_site, os_error_words
 from csitools.publish.markdown import DISARM_VERSION, disarm_html, disarm_title
 from csitools.publish.pagecache import CACHE_DIR, PAGES, Entry, PageCache
-from csitools.publish.pages import Chart, build_pages
 from csitools.publish.sitefolder import kept_folders, unsafe_site_dir
 from csitools.register.load import ANALYSIS_FOLDERS
 from csitools.register.model import EARLIEST, LATEST
-from csitools.validation import validate_repository_once
 
 log = get_plugin_logger(__name__)
 
@@ -66,14 +60,7 @@ CODE_KEY = hashlib.sha256(
 disarms links in the HTML), and the Markdown packages. A page cached by another version
 of them is converted again."""
 
-ASSETS = ("assets/csi/csi.css", "assets/csi/csi.js")
 WATCHED = ("register", "kpis", "reviews", "site_config", *ANALYSIS_FOLDERS)
-
-
-def _os_error(exc: OSError) -> str:
-    """An OSError in words, with its file: "Permission denied: .cache/csi/pages/…"."""
-    where = os.path.relpath(os.fsdecode(exc.filename)) if exc.filename else ""
-    return f"{exc.strerror or exc}: {where}" if where else str(exc.strerror or exc)
 
 
 class CsiConfig(base.Config):
@@ -100,6 +87,7 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         self._signer: Signer | None = None
         self.pages: dict[str, str] = {}
         self.chart_files: dict[str, Path] = {}
+        self.assets: dict[str, bytes] = {}
         self.root = Path()
 
     def _as_of(self) -> date:
@@ -135,53 +123,21 @@ class CsiPlugin(BasePlugin[CsiConfig]):
                 f"csi: site_dir {unsafe[0]}; set site_dir in mkdocs.yml to a folder of its "
                 f"own, such as site{also}"
             )
-        as_of = self._as_of()
-        validation = validate_repository_once(self.root, as_of)
-        if validation.errors:
-            lines = "\n".join(str(p) for p in validation.problems)
-            n = len(validation.errors)
-            raise PluginError(f"csi: the register has {n} problem{'s' if n != 1 else ''}:\n{lines}")
-        for warning in validation.problems:  # advice, not a build failure even with --strict
-            log.info(f"csi: {warning}")
-        cache = self.root / self.config.cache_dir
         try:
-            used = [cache / PAGES, cache / "charts", cache / "site-charts"]
-            refuse_tracked(self.root, used, os.path.relpath(cache, self.root))
-        except TrackedCache as exc:
+            content = generate_site(
+                self.root,
+                self._as_of(),
+                self.config.cache_dir,
+                charts=self.config.charts,
+                history=self.config.history,
+                say=log.info,
+            )
+        except ContentError as exc:
             raise PluginError(f"csi: {exc}") from exc
-        self._signer = checkout_signer(self.root)
-        if self._signer is None:
-            log.info("csi: no place for the cache's key outside the repository: no cache")
-        charts: dict[str, Chart] = {}
-        self.chart_files = {}
-        if self.config.charts:
-            specs = chart_specs(validation.register, validation.series, validation.status, as_of)
-            try:
-                report = render_charts(
-                    specs, cache / "site-charts", cache / "charts", signer=self._signer
-                )
-            except ForeignFiles as exc:
-                raise PluginError(f"csi: the charts cannot be written: {exc}") from exc
-            except OSError as exc:
-                raise PluginError(f"csi: the charts cannot be written: {_os_error(exc)}") from exc
-            by_name = {p.stem: p for p in report.written}
-            for spec in specs:
-                if spec.name in by_name:
-                    site_path = f"charts/{spec.name}.svg"
-                    charts[spec.name] = Chart(site_path, spec.alt)
-                    self.chart_files[site_path] = by_name[spec.name]
-            log.info(f"charts: {report.rendered} rendered, {report.cached} from the cache")
-        overrides = self.root / "site_config" / "overrides" / "csi"
-        history = load_history(self.root) if self.config.history else None
-        if isinstance(history, HistoryUnavailable):
-            log.info(f"history: {history.reason}")
-        days = [r.date for r in validation.register.reviews]
-        then = statuses_then(self.root, days, validation, history=self.config.history)
-        self.pages = build_pages(
-            validation.register, validation.status, charts, overrides.parent, history, then
-        )
-        config.extra_css.append(ASSETS[0])
-        config.extra_javascript.append(ASSETS[1])
+        self._signer = content.signer
+        self.pages, self.chart_files, self.assets = content.pages, content.files, content.assets
+        config.extra_css.extend(content.extra_css)
+        config.extra_javascript.extend(content.extra_javascript)
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
@@ -195,9 +151,8 @@ class CsiPlugin(BasePlugin[CsiConfig]):
             files.append(File.generated(config, path, content=markdown))
         for path, source in sorted(self.chart_files.items()):
             files.append(File.generated(config, path, abs_src_path=str(source)))
-        for asset in ASSETS:
-            content = resources.files("csitools.publish").joinpath("assets", Path(asset).name)
-            files.append(File.generated(config, asset, content=content.read_bytes()))
+        for asset, data in sorted(self.assets.items()):
+            files.append(File.generated(config, asset, content=data))
         self._site_key = json.dumps(
             [
                 __version__,
@@ -255,7 +210,9 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         try:
             self._page_cache.store(self._page_keys[src], entry)
         except OSError as exc:
-            raise PluginError(f"csi: the page cache cannot be written: {_os_error(exc)}") from exc
+            raise PluginError(
+                f"csi: the page cache cannot be written: {os_error_words(exc)}"
+            ) from exc
         return html
 
     def on_post_build(self, config: Any) -> None:
@@ -264,7 +221,9 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         try:
             self._page_cache.prune(set(self._page_keys.values()))
         except OSError as exc:
-            raise PluginError(f"csi: the page cache cannot be written: {_os_error(exc)}") from exc
+            raise PluginError(
+                f"csi: the page cache cannot be written: {os_error_words(exc)}"
+            ) from exc
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         for folder in WATCHED:

@@ -220,6 +220,8 @@ class Settings:
     decisions_required: bool = False
     """governance.decisions_required: statuses need a review decision that allows them."""
     review_horizon_days: int = 45
+    builder: str = "mkdocs"
+    """Which builder ``csi build`` and ``csi serve`` use: mkdocs or zensical."""
     doc: Document | None = field(default=None, repr=False, compare=False)
 
 
@@ -381,6 +383,7 @@ def build_settings(doc: Document | None) -> Settings:
         ),
         decisions_required=governance.get("decisions_required", defaults.decisions_required),
         review_horizon_days=governance.get("review_horizon_days", defaults.review_horizon_days),
+        builder=d.get("builder", defaults.builder),
         doc=doc,
     )
 

@@ -1,0 +1,128 @@
+"""Everything csi adds to a site, builder-neutral: validated register in, files out.
+
+``generate_site`` validates the register (problems stop it with the same words as
+``csi validate``), renders the charts and the generated pages, and returns them as
+``SiteContent``: Markdown by docs path, chart files by docs path, and the assets.
+The MkDocs plugin feeds the content to MkDocs in memory; ``staging`` writes it to a
+folder that any builder (MkDocs without the plugin, Zensical) builds from. Both get
+the same pages from this one function.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from csitools.history.asof import statuses_then
+from csitools.history.git import HistoryUnavailable
+from csitools.history.revisions import load_history
+from csitools.publish.cachetrust import Signer, TrackedCache, checkout_signer, refuse_tracked
+from csitools.publish.charts.files import ForeignFiles, render_charts
+from csitools.publish.charts.specs import chart_specs
+from csitools.publish.pagecache import PAGES
+from csitools.publish.pages import Chart, build_pages
+from csitools.validation import Validation, validate_repository_once
+
+ASSETS = ("assets/csi/csi.css", "assets/csi/csi.js")
+"""The site's own stylesheet and script, by docs path."""
+
+
+class ContentError(Exception):
+    """The register cannot be published as it stands; the message says why."""
+
+
+@dataclass
+class SiteContent:
+    """What csi adds to the hand-written docs: every path is relative to docs_dir."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    """Generated Markdown by docs path (``register/CSI-0001.md``)."""
+    files: dict[str, Path] = field(default_factory=dict)
+    """Files copied as they are (the charts), by docs path."""
+    assets: dict[str, bytes] = field(default_factory=dict)
+    """The site's stylesheet and script, by docs path."""
+    signer: Signer | None = None
+    """Signs what csi keeps in its cache (None: keep nothing)."""
+    validation: Validation | None = None
+
+    @property
+    def extra_css(self) -> list[str]:
+        return [path for path in self.assets if path.endswith(".css")]
+
+    @property
+    def extra_javascript(self) -> list[str]:
+        return [path for path in self.assets if path.endswith(".js")]
+
+
+def os_error_words(exc: OSError) -> str:
+    """An OSError in words, with its file: "Permission denied: .cache/csi/pages/…"."""
+    where = os.path.relpath(os.fsdecode(exc.filename)) if exc.filename else ""
+    return f"{exc.strerror or exc}: {where}" if where else str(exc.strerror or exc)
+
+
+def _asset(path: str) -> bytes:
+    return resources.files("csitools.publish").joinpath("assets", Path(path).name).read_bytes()
+
+
+def generate_site(
+    root: Path,
+    as_of: date,
+    cache_dir: str,
+    *,
+    charts: bool = True,
+    history: bool = True,
+    say: Callable[[str], None] = lambda _: None,
+) -> SiteContent:
+    """The register at ``root`` as site content, judged as of ``as_of``.
+
+    ``say`` receives advice and progress in words (warnings of the register, how
+    many charts came from the cache); errors raise ``ContentError``."""
+    validation = validate_repository_once(root, as_of)
+    if validation.errors:
+        lines = "\n".join(str(p) for p in validation.problems)
+        n = len(validation.errors)
+        raise ContentError(f"the register has {n} problem{'s' if n != 1 else ''}:\n{lines}")
+    for warning in validation.problems:  # advice, not a build failure even with --strict
+        say(f"csi: {warning}")
+    cache = root / cache_dir
+    try:
+        used = [cache / PAGES, cache / "charts", cache / "site-charts"]
+        refuse_tracked(root, used, os.path.relpath(cache, root))
+    except TrackedCache as exc:
+        raise ContentError(str(exc)) from exc
+    content = SiteContent(signer=checkout_signer(root), validation=validation)
+    if content.signer is None:
+        say("csi: no place for the cache's key outside the repository: no cache")
+    drawn: dict[str, Chart] = {}
+    if charts:
+        specs = chart_specs(validation.register, validation.series, validation.status, as_of)
+        try:
+            report = render_charts(
+                specs, cache / "site-charts", cache / "charts", signer=content.signer
+            )
+        except ForeignFiles as exc:
+            raise ContentError(f"the charts cannot be written: {exc}") from exc
+        except OSError as exc:
+            raise ContentError(f"the charts cannot be written: {os_error_words(exc)}") from exc
+        by_name = {p.stem: p for p in report.written}
+        for spec in specs:
+            if spec.name in by_name:
+                site_path = f"charts/{spec.name}.svg"
+                drawn[spec.name] = Chart(site_path, spec.alt)
+                content.files[site_path] = by_name[spec.name]
+        say(f"charts: {report.rendered} rendered, {report.cached} from the cache")
+    overrides = root / "site_config" / "overrides"
+    past = load_history(root) if history else None
+    if isinstance(past, HistoryUnavailable):
+        say(f"history: {past.reason}")
+    days = [review.date for review in validation.register.reviews]
+    then = statuses_then(root, days, validation, history=history)
+    content.pages = build_pages(
+        validation.register, validation.status, drawn, overrides, past, then
+    )
+    content.assets = {path: _asset(path) for path in ASSETS}
+    return content

@@ -1,0 +1,220 @@
+"""Both builders: the sample built with MkDocs (the csi plugin) and with Zensical (from
+the staged folder) gives the same pages, links and assets; payloads stay inert in both;
+the final pass disarms what a builder without hooks leaves."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlparse
+
+import pytest
+
+from csitools.publish.builders import BuilderMissing, zensical_command
+from csitools.publish.finalpass import PAGE_END, PAGE_START, disarm_page, wrap_page
+from csitools.publish.markdown import cell
+from tests.conftest import copy_sample, csi
+from tests.test_site import payload_entry
+
+AS_OF = "2026-11-23"
+
+try:
+    zensical_command()
+    ZENSICAL = True
+except BuilderMissing:
+    ZENSICAL = False
+needs_zensical = pytest.mark.skipif(
+    not ZENSICAL, reason="the zensical extra is not installed: pip install 'csitools[zensical]'"
+)
+
+
+def build(root: Path, builder: str, site: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764576000")
+    result = csi("build", "--builder", builder, "--as-of", AS_OF, "--site-dir", site)
+    assert result.exit_code == 0, result.output
+    assert f"with {builder} (health as of {AS_OF})" in result.output
+    return root / site
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sample, with one payload entry, built by each builder."""
+    if not ZENSICAL:
+        pytest.skip("the zensical extra is not installed: pip install 'csitools[zensical]'")
+    root = copy_sample(tmp_path_factory.mktemp("builders") / "repo")
+    (root / "register" / "CSI-0099-payload.yaml").write_text(
+        payload_entry().replace("CSI-0003", "CSI-0099").replace("alice", "afitzgerald")
+        .replace("bob", "sbello").replace("carol", "dokafor")
+    )  # fmt: skip
+    with pytest.MonkeyPatch.context() as mp:
+        return {b: build(root, b, f"site-{b}", mp) for b in ("mkdocs", "zensical")}
+
+
+def site_files(site: Path) -> list[str]:
+    """What csi puts into a site: every page, chart and csi asset (theme files differ)."""
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*")
+        if p.suffix in (".html", ".svg") or "assets/csi/" in p.as_posix()
+    )
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and name in ("href", "src") and tag in ("a", "img", "link", "script"):
+                self.links.append(value)
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every relative link or asset of every page that names no file of the site."""
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.links:
+            url = urlparse(urldefrag(link).url)
+            if url.scheme or url.netloc or not url.path:
+                continue
+            path = unquote(url.path)
+            base = site if path.startswith("/") else page.parent  # 404.html: from the root
+            target = (base / path.lstrip("/")).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)}: {link}")
+    return broken
+
+
+@pytest.mark.slow
+@needs_zensical
+def test_both_builders_give_the_same_pages_charts_and_assets(sites: dict[str, Path]) -> None:
+    mkdocs, zensical = (site_files(sites[b]) for b in ("mkdocs", "zensical"))
+    assert zensical == mkdocs
+    assert "improvements/CSI-0001/index.html" in mkdocs
+    assert "assets/csi/csi.css" in mkdocs
+    assert sum(1 for p in mkdocs if p.endswith(".svg")) >= 20
+
+
+@pytest.mark.slow
+@needs_zensical
+@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
+def test_no_page_of_either_builder_has_a_broken_link(
+    sites: dict[str, Path], builder: str
+) -> None:
+    assert broken_links(sites[builder]) == []
+    assert (sites[builder] / "search").exists() or (sites[builder] / "search.json").exists()
+
+
+@pytest.mark.slow
+@needs_zensical
+@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
+def test_payloads_reach_neither_builders_pages_as_markup(
+    sites: dict[str, Path], builder: str
+) -> None:
+    for name in ("improvements/CSI-0099/index.html", "register/index.html", "index.html"):
+        html = (sites[builder] / name).read_text(encoding="utf-8")
+        start = html.index('<article class="md-content__inner md-typeset">')
+        body = html[start : html.index("</article>", start)]
+        assert "<script" not in body.lower(), name
+        assert not re.search(r"<[^>]+\son\w+\s*=", body), name
+        assert PAGE_START not in html and PAGE_END not in html, name
+    page = (sites[builder] / "improvements/CSI-0099/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert('s')&lt;/script&gt;" in page  # shown as text
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "<" not in title[len("<title>") :]
+
+
+@pytest.mark.slow
+@needs_zensical
+def test_zensical_builds_are_reproducible_and_leave_the_users_folders_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_sample(tmp_path / "repo")
+    before = sorted(p.as_posix() for p in root.rglob("*"))
+    first = build(root, "zensical", "one", monkeypatch)
+    shutil.rmtree(root / ".cache")
+    second = build(root, "zensical", "two", monkeypatch)
+    files = [p.relative_to(first) for p in sorted(first.rglob("*")) if p.is_file()]
+    assert files == [p.relative_to(second) for p in sorted(second.rglob("*")) if p.is_file()]
+    differ = [f for f in files if (first / f).read_bytes() != (second / f).read_bytes()]
+    assert differ == []
+    after = sorted(
+        p.as_posix() for p in root.rglob("*") if not p.as_posix().startswith(
+            tuple(str(root / d) for d in ("one", "two", ".cache"))
+        )
+    )  # fmt: skip
+    assert after == before
+
+
+def test_a_missing_zensical_is_a_message_that_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(BuilderMissing) as caught:
+        zensical_command()
+    assert str(caught.value) == (
+        "the zensical builder is not installed; pip install 'csitools[zensical]', "
+        "or build with --builder mkdocs"
+    )
+
+
+def test_the_final_pass_disarms_exactly_the_marked_region() -> None:
+    page = wrap_page("---\ntitle: T\n---\n# Heading\n\nText\n")
+    assert page.startswith("---\ntitle: T\n---\n" + PAGE_START)
+    built = (
+        f"<head><script src='theme.js'></script></head><article>{PAGE_START}"
+        '<p onclick="alert(1)">x</p><script>alert(2)</script>'
+        f'<a href="javascript:alert(3)">y</a>{PAGE_END}</article>'
+    )
+    assert disarm_page(built) == (
+        "<head><script src='theme.js'></script></head><article><p>x</p><a>y</a></article>"
+    )
+
+
+def test_user_text_cannot_forge_a_marker() -> None:
+    # User text reaches the Markdown through the escaping module: a comment is text.
+    assert "<!--" not in cell(f"{PAGE_END}<script>alert(1)</script>")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@needs_zensical
+@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
+def test_no_payload_runs_in_chromium_on_either_builders_site(
+    sites: dict[str, Path], builder: str
+) -> None:
+    from tests.test_browser import CHROMIUM, FLAGS, playwright
+
+    if CHROMIUM is None:
+        pytest.skip("needs Debian's chromium (apt-get install chromium)")
+    site = sites[builder]
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for name in ("improvements/CSI-0099/index.html", "register/index.html", "index.html"):
+            page.goto((site / name).as_uri())
+            page.wait_for_load_state("load")
+            title = page.evaluate("document.title")
+            assert title.endswith("Northbridge Mutual IT Services — Improvement Register"), title
+            for link in page.locator("article a").all():
+                href = (link.get_attribute("href") or "").strip().lower()
+                assert not href.startswith("javascript"), href
+            page.locator("article").first.hover()
+        page.goto((site / "improvements/CSI-0099/index.html").as_uri())
+        assert "<script>alert('s')</script>" in page.locator("article").inner_text()
+        page.locator("article a", has_text="click").first.click()
+        page.wait_for_timeout(200)
+        browser.close()
+    assert dialogs == []
