@@ -107,9 +107,7 @@ def test_both_builders_give_the_same_pages_charts_and_assets(sites: dict[str, Pa
 @pytest.mark.slow
 @needs_zensical
 @pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
-def test_no_page_of_either_builder_has_a_broken_link(
-    sites: dict[str, Path], builder: str
-) -> None:
+def test_no_page_of_either_builder_has_a_broken_link(sites: dict[str, Path], builder: str) -> None:
     assert broken_links(sites[builder]) == []
     assert (sites[builder] / "search").exists() or (sites[builder] / "search.json").exists()
 
