@@ -155,7 +155,7 @@ def test_health_as_of_a_review_judges_the_entries_committed_by_then(
     ).stdout.strip()
     v = validate_repository(root, date(2026, 6, 15))
     then = statuses_then(root, [date(2026, 5, 16)], v)[date(2026, 5, 16)]
-    assert then.commit == first
+    assert (then.commit, then.committed) == (first, date(2026, 5, 10))
     seen = {s.id: s.health for s in then.status.improvements}
     assert seen["CSI-0001"] == "on-track"  # 8.8 h on the way to 6 h
     now = {s.id: s.health for s in v.status.improvements}
@@ -168,7 +168,7 @@ def test_health_as_of_a_review_judges_the_entries_committed_by_then(
     assert _healths(result.stdout) == seen
     page = pages_as_of(root, date(2026, 6, 15))["reviews/2026-05-16-csi-board.md"]
     assert (
-        f"the entries as committed then ([`{first[:7]}`]"
+        f"the entries as they were committed on 10 May 2026 (commit [`{first[:7]}`]"
         f"(https://github.com/example/register/commit/{first}))"
     ) in page
 

@@ -28,22 +28,30 @@ class StatusThen:
     status: RegisterStatus
     commit: str | None = None
     """The commit whose files were judged; None for the files as they are now."""
+    committed: date | None = None
+    """The day that commit was made (its committer date)."""
 
     @property
     def short(self) -> str:
         return (self.commit or "")[:7]
 
 
-def _commit_by(root: Path, day: date) -> str | None:
-    """The newest commit of HEAD's history made by the end of ``day`` (UTC)."""
+Commit = tuple[str, date]
+
+
+def _commit_by(root: Path, day: date) -> Commit | None:
+    """The newest commit of HEAD's history made by the end of ``day`` (UTC), and its day."""
     try:
-        out = run_git(root, "rev-list", "-1", f"--before={day.isoformat()} 23:59:59 +0000", "HEAD")
+        out = run_git(
+            root, "log", "-1", f"--before={day.isoformat()} 23:59:59 +0000", "--format=%H %cI"
+        )
     except GitError:
         return None
-    return out.decode().strip() or None
+    sha, _, when = out.decode().strip().partition(" ")
+    return (sha, date.fromisoformat(when[:10])) if sha else None
 
 
-def _commits(root: Path, days: Iterable[date]) -> dict[date, str | None]:
+def _commits(root: Path, days: Iterable[date]) -> dict[date, Commit | None]:
     """For each day, the commit current at its end; all None without usable history."""
     wanted = sorted(set(days))
     repo = open_repository(root)
@@ -52,7 +60,7 @@ def _commits(root: Path, days: Iterable[date]) -> dict[date, str | None]:
     head = run_git(root, "rev-parse", "HEAD").decode().strip()
     found = {day: _commit_by(root, day) for day in wanted}
     # HEAD's files are the ones on disk (give or take uncommitted edits): judge those.
-    return {day: None if commit == head else commit for day, commit in found.items()}
+    return {day: None if c is None or c[0] == head else c for day, c in found.items()}
 
 
 def statuses_then(
@@ -64,17 +72,17 @@ def statuses_then(
     wanted = sorted(set(days))
     commits = _commits(root, wanted) if history else dict.fromkeys(wanted)
     out: dict[date, StatusThen] = {}
-    by_commit: dict[str, list[date]] = {}
+    by_commit: dict[Commit, list[date]] = {}
     for day, commit in commits.items():
         if commit is None:
             out[day] = StatusThen(status_on(now.register, now.series, day))
         else:
             by_commit.setdefault(commit, []).append(day)
-    for commit, dates in by_commit.items():
+    for (sha, committed), dates in by_commit.items():
         with tempfile.TemporaryDirectory(prefix="csi-asof-") as tmp:
-            export_tree(root, commit, Path(tmp))
+            export_tree(root, sha, Path(tmp))
             then = validate_repository(Path(tmp), dates[0])
         for day in dates:
             status = status_on(then.register, then.series, day)
-            out[day] = StatusThen(status, commit)
+            out[day] = StatusThen(status, sha, committed)
     return out
