@@ -16,9 +16,10 @@ from csitools.measure.series import Series, load_series
 from csitools.measure.status import RegisterStatus, assess_register
 from csitools.measure.value import check_value
 from csitools.problems import Problem
+from csitools.register.builders import build_register
 from csitools.register.checks import check_register
 from csitools.register.load import ANALYSIS_FOLDERS, YAML_SUFFIXES, load_repository
-from csitools.register.model import Register, build_register
+from csitools.register.model import Register
 from csitools.register.reviewchecks import check_reviews
 
 

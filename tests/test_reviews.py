@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from csitools.register.builders import build_register
 from csitools.register.load import load_repository
-from csitools.register.model import build_register
 from csitools.register.reviewchecks import check_reviews
 from csitools.register.reviews import latest_decision, latest_review_before
 from csitools.register.schema import load_schema

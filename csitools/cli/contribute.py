@@ -32,8 +32,9 @@ from csitools.contribute.rows import FIELDS
 from csitools.contribute.scaffold import BadTarget, NotEmpty, init_register
 from csitools.files import Conflict
 from csitools.problems import did_you_mean, plural
+from csitools.register.builders import build_register
 from csitools.register.load import load_repository
-from csitools.register.model import Register, build_register
+from csitools.register.model import Register
 from csitools.register.schema import enum
 from csitools.reporting.problems import problem_lines
 

@@ -21,10 +21,10 @@ import yaml
 
 from csitools.files import Conflict, write_new
 from csitools.problems import Problem
+from csitools.register.builders import build_register
 from csitools.register.checks import check_register
 from csitools.register.documents import FAILED, Document, parse_yaml
 from csitools.register.load import load_repository
-from csitools.register.model import build_register
 from csitools.register.schema import load_schema, validate_data
 
 SCHEMA_URL = "https://csitools.dev/schemas/{kind}.schema.json"
