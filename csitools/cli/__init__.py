@@ -3,7 +3,7 @@
 Each command finds the register, calls one function, hands the result to a
 reporter, and turns expected failures into a message and an exit code: 0 clean,
 1 problems found, 2 usage errors. No traceback for bad input. Commands live in
-modules by theme: ``check`` (validate, status), ``publish`` (charts, build, serve),
+modules by theme: ``check`` (validate, status), ``publish`` (charts, build), ``serve``,
 ``history`` (diff), ``digest`` (digest), ``contribute`` (new, init, import),
 ``derived`` (export, reference). Modules that pull in the heavy libraries (pyarrow and
 pandas through ``validation``, jsonschema, MkDocs, matplotlib) are imported inside the
@@ -15,7 +15,7 @@ from __future__ import annotations
 import click
 
 from csitools import __version__
-from csitools.cli import check, contribute, derived, digest, history, publish
+from csitools.cli import check, contribute, derived, digest, history, publish, serve
 from csitools.cli.common import CONTEXT
 
 
@@ -38,7 +38,7 @@ for command in (
     check.status,
     publish.charts,
     publish.build,
-    publish.serve,
+    serve.serve,
     history.diff,
     digest.digest,
     *contribute.COMMANDS,
