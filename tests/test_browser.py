@@ -267,6 +267,33 @@ def test_wide_tables_fit_at_desktop_width_and_scroll_on_a_phone(site: str, brows
         context.close()
 
 
+def test_review_pages_say_what_matters_within_a_phone_screen(site: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px the health a target had then and has now, and an action's state, are
+    in view without scrolling the table sideways."""
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    pg = context.new_page()
+    try:
+        pg.goto(site + "review/")
+        pg.wait_for_load_state("networkidle")
+        since = pg.locator("h2#since-the-last-review + p + div table tbody tr").first
+        assert since.locator(".csi-health").count() == 2  # then and now
+        for badge in since.locator(".csi-health").all():
+            box = badge.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 390
+        overdue = pg.locator("article .csi-action--overdue").first
+        box = overdue.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390
+        pg.goto(site + "reviews/2026-10-14-csi-board/")
+        pg.wait_for_load_state("networkidle")
+        badges = pg.locator("article .csi-decision, article .csi-action")
+        assert badges.count() == 4  # two decisions, two actions
+        for badge in badges.all():
+            box = badge.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 390
+    finally:
+        context.close()
+
+
 def test_script_payloads_do_not_run(site: str, page) -> None:  # type: ignore[no-untyped-def]
     for path in ["improvements/CSI-0099/", "register/", "people/", "index.html"]:
         page.goto(site + path)
