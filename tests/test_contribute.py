@@ -226,7 +226,7 @@ def test_init_makes_a_register_that_validates_and_builds(
     result = csi("init", "cir", "--title", "Example Org: Improvement Register")
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "wrote 23 files into cir/\n"
+        "wrote 31 files into cir/\n"
         "next: put yourself in register/people.yaml, set site_config/register.yml, then\n"
         "  cd cir && csi validate && csi build\n"
         "to post each owner's digest on a tracking issue every Monday, set the repository "
@@ -242,15 +242,22 @@ def test_init_makes_a_register_that_validates_and_builds(
         ".github/workflows/pages.yml",
         ".gitignore",
         ".pre-commit-config.yaml",
+        ".schemas/assessment.schema.json",
+        ".schemas/csfs.schema.json",
         ".schemas/improvement.schema.json",
         ".schemas/kpi.schema.json",
         ".schemas/people.schema.json",
         ".schemas/review.schema.json",
+        ".schemas/services.schema.json",
         ".schemas/settings.schema.json",
+        ".schemas/swot.schema.json",
         "README.md",
+        "assessments/README.md",
         "kpis/README.md",
         "mkdocs.yml",
+        "register/csfs.yaml",
         "register/people.yaml",
+        "register/services.yaml",
         "requirements.txt",
         "site_config/docs/contributing.md",
         "site_config/docs/glossary.md",
@@ -258,6 +265,7 @@ def test_init_makes_a_register_that_validates_and_builds(
         "site_config/docs/reference/fields.md",
         "site_config/overrides/.gitkeep",
         "site_config/register.yml",
+        "swot/README.md",
     ]
     assert validate_repository(root).problems == ()
     config = yaml.safe_load((root / "mkdocs.yml").read_text())
@@ -275,6 +283,11 @@ def test_init_makes_a_register_that_validates_and_builds(
     assert result.output.startswith("built ")
     for page in ("index.html", "register/index.html", "reference/fields/index.html"):
         assert (root / "site" / page).is_file(), page
+    # The empty catalogue and CSF list are pages that say how to begin.
+    assert "add services to register/services.yaml" in (
+        root / "site" / "services" / "index.html"
+    ).read_text(encoding="utf-8")
+    assert (root / "site" / "csfs" / "index.html").is_file()
 
     result = csi("new", *[f.replace("alice", "you").replace("bob", "you") for f in FLAGS])
     assert result.exit_code == 0, result.output
@@ -301,7 +314,7 @@ def test_init_refuses_a_folder_in_use_and_force_never_overwrites(
     result = csi("init", "cir", "--force")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[:3] == [
-        "wrote 22 files into cir/",
+        "wrote 30 files into cir/",
         "skipped 1 that exist already (left as they were):",
         "  README.md",
     ]
@@ -763,5 +776,5 @@ def test_written_files_follow_the_umask_and_keep_their_mode(
     assert mode(repo / "register.csv") == 0o640
     assert csi("init", str(tmp_path / "cir")).exit_code == 0
     written = [p for p in (tmp_path / "cir").rglob("*") if p.is_file()]
-    assert len(written) == 23
+    assert len(written) == 31
     assert {mode(p) for p in written} == {0o644}

@@ -190,7 +190,7 @@ def test_pre_commit_hook() -> None:
             "id": "csi-validate",
             "entry": "csi validate",
             "language": "python",
-            "files": r"^(register|kpis)/.*\.ya?ml$",
+            "files": r"^(register|kpis|assessments|swot)/.*\.ya?ml$",
             "pass_filenames": True,
         }
     ]

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from csitools.cli.common import display, one_root, root_group, shown
+from csitools.contribute.catalogue_hints import catalogue_examples, choices
 from csitools.contribute.entries import (
     OutOfIds,
     check_entries,
@@ -88,7 +89,17 @@ def _score_option(name: str) -> Callable[[Any], Any]:
 @click.option(
     "--source", type=click.Choice(enum("improvement", "source")), help="Where it came from."
 )
-@click.option("--service", "services", multiple=True, help="A service it affects; repeatable.")
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    help="A service it affects, by id or name (from register/services.yaml when it "
+    "exists); repeatable.",
+)
+@click.option(
+    "--csf", help="The critical success factor it serves (an id from register/csfs.yaml)."
+)
+@click.option("--assessment", help="The assessment that raised it: its file name in assessments/.")
 @click.option("--owner", help="The improvement owner: a person id from register/people.yaml.")
 @click.option("--raised-by", help="Who raised it: a person id (asked, default the owner).")
 @click.option(
@@ -107,6 +118,8 @@ def new(
     summary: str | None,
     source: str | None,
     services: tuple[str, ...],
+    csf: str | None,
+    assessment: str | None,
     owner: str | None,
     raised_by: str | None,
     raised_on: datetime | None,
@@ -157,16 +170,21 @@ def new(
         )
     for key in missing:
         values[key] = _ask(key, values, register)
-    if missing and not services:
-        answer = click.prompt("Services, comma-separated (Enter for none)", default="")
-        services = tuple(s.strip() for s in answer.split(",") if s.strip())
+    if missing:  # on a terminal: ask for the optional links too
+        services, csf, assessment = _ask_links(register, values, services, csf, assessment)
     try:
         id_ = next_ids(root)[0]
     except OutOfIds as exc:
         raise click.ClickException(f"nothing written: {exc}") from exc
     data = new_entry(id_, values, services, raised_on.date() if raised_on else None)
+    data |= {k: v for k, v in (("csf", csf), ("assessment", assessment)) if v}
     rel = entry_path(id_, values["title"])
-    text = render_entry(data, schema_ref(root, "improvement"), currency=register.settings.currency)
+    text = render_entry(
+        data,
+        schema_ref(root, "improvement"),
+        currency=register.settings.currency,
+        known=catalogue_examples(register.catalogue),
+    )
     _write(root, {rel: text}, "the entry")
     click.echo(display(root, rel))
     click.echo(
@@ -174,6 +192,28 @@ def new(
         "run csi validate, then open a pull request",
         err=True,
     )
+
+
+def _ask_links(
+    register: Register,
+    values: dict[str, Any],
+    services: tuple[str, ...],
+    csf: str | None,
+    assessment: str | None,
+) -> tuple[tuple[str, ...], str | None, str | None]:
+    """Services, and the CSF and assessment when the register has them, each offered
+    from the register's own files; what the options gave is not asked again."""
+    known = choices(register.catalogue)
+    if not services:
+        offer = f" ({known['services']})" if "services" in known else ""
+        answer = click.prompt(f"Services{offer}, comma-separated (Enter for none)", default="")
+        services = tuple(s.strip() for s in answer.split(",") if s.strip())
+    if csf is None and "csf" in known:
+        csf = click.prompt(f"CSF ({known['csf']}; Enter for none)", default="") or None
+    if assessment is None and "assessment" in known and values["source"] == "assessment":
+        offer = known["assessment"]
+        assessment = click.prompt(f"Assessment ({offer}; Enter for none)", default="") or None
+    return services, csf, assessment
 
 
 def _ask(key: str, values: dict[str, Any], register: Register) -> Any:

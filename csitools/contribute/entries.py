@@ -169,9 +169,12 @@ def _value_lines(key: str, value: Any, indent: str) -> list[str]:
     raise TypeError(f"{key}: cannot write {type(value).__name__}")
 
 
-def _hints(data: Mapping[str, Any], currency: str) -> list[str]:
+def _hints(
+    data: Mapping[str, Any], currency: str, known: Mapping[str, list[str]] | None = None
+) -> list[str]:
     """Commented examples of the optional fields the entry leaves out, each under the
-    schema's description of it (the schema is the one place fields are explained)."""
+    schema's description of it (the schema is the one place fields are explained).
+    ``known`` replaces examples with the register's own values (``catalogue_examples``)."""
     owner = data.get("owner", "you")
     examples: dict[str, list[str]] = {
         "services": ["services: [Service Desk]"],
@@ -203,10 +206,12 @@ def _hints(data: Mapping[str, Any], currency: str) -> list[str]:
             "    plan: [First action]",
         ],
     }
+    examples.update(known or {})
     props = load_schema("improvement")["properties"]
     out = ["", "# Optional fields: uncomment what applies. Your editor explains each one."]
-    for key, lines in examples.items():
-        if key in data:
+    for key in props:  # in the order the file lists the fields
+        lines = examples.get(key)
+        if lines is None or key in data:
             continue
         text = f"({key}) {props[key]['description']}"
         out += textwrap.wrap(text, 88, initial_indent="# ", subsequent_indent="#   ")
@@ -222,6 +227,7 @@ def render_entry(
     notes: Mapping[str, str] | None = None,
     hints: bool = True,
     currency: str = "USD",
+    known: Mapping[str, list[str]] | None = None,
 ) -> str:
     """The YAML text of an entry: the ``$schema`` line, ``header`` comments, the fields
     in the schema's order, a ``# note`` after the fields named in ``notes``, and (with
@@ -234,7 +240,7 @@ def render_entry(
             value_lines[0] += f"  # {notes[key]}"
         lines += value_lines
     if hints:
-        lines += _hints(data, currency)
+        lines += _hints(data, currency, known)
     return "\n".join(lines) + "\n"
 
 

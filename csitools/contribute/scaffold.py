@@ -23,7 +23,10 @@ from csitools.files import file_kind, in_the_way, write_new
 from csitools.problems import plural
 from csitools.publish.markdown import cell, inert_title
 
-SCHEMA_KINDS = ("improvement", "kpi", "people", "review", "settings")
+SCHEMA_KINDS = (
+    *("improvement", "kpi", "people", "review", "settings"),
+    *("services", "csfs", "assessment", "swot"),
+)
 
 
 _PLACEHOLDER = re.compile(r"@[a-z_]+@")

@@ -1,8 +1,10 @@
 """Rules across the analysis files: the service catalogue, objectives and CSFs,
 assessments and SWOT, and the references entries and KPIs make to them.
 
-A reference to a service or a CSF is checked only once its file exists (and is
-valid): before that, ``services`` and ``csf`` are free text, as they always were.
+A reference to a service or a CSF is checked only once its file lists one (and is
+valid): before that, ``services`` and ``csf`` are free text, as they always were, so a
+register started by ``csi init`` (whose files are empty) takes any text until its
+catalogue begins.
 Like ``checks``, every rule returns Problems and never raises.
 """
 
@@ -129,7 +131,7 @@ def _service_refs(reg: Register) -> Iterator[tuple[Document | None, str, Where, 
 
 def check_service_references(reg: Register) -> Iterator[Problem]:
     cat = reg.catalogue
-    if cat.services_doc is None:
+    if cat.services_doc is None or not cat.services:
         return
     known = [name for s in cat.services for name in (s.id, s.name)]
     for doc, path, where, ref in _service_refs(reg):
@@ -168,7 +170,7 @@ def check_csfs_file(reg: Register) -> Iterator[Problem]:
 
 def check_csf_references(reg: Register) -> Iterator[Problem]:
     cat = reg.catalogue
-    if cat.csfs_doc is None:
+    if cat.csfs_doc is None or not cat.csfs:
         return
     known = [name for c in cat.csfs for name in (c.id, c.name)]
     refs = [(imp.doc, imp.path, imp.csf) for imp in reg.improvements]
