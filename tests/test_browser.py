@@ -294,6 +294,52 @@ def test_review_pages_say_what_matters_within_a_phone_screen(site: str, browser)
         context.close()
 
 
+ANALYSIS_PAGES = (
+    "services/claims-workflow/",
+    "csfs/",
+    "assessments/2025-11-17-itil-process-maturity/",
+    "swot/northbridge-it-services/",
+)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_analysis_pages_fit_a_phone_and_the_swot_is_a_grid(site: str, browser, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, color_scheme=scheme)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        pg.goto(site + "swot/northbridge-it-services/")
+        pg.wait_for_load_state("networkidle")
+        boxes = [q.bounding_box() for q in pg.locator(".csi-swot__quadrant").all()]
+        assert len(boxes) == 4 and all(boxes)
+        tops = [round(b["y"]) for b in boxes]  # type: ignore[index]
+        assert tops[0] == tops[1] < tops[2] == tops[3]  # two rows of two
+        headings = pg.locator(".csi-swot__quadrant h3").all_inner_texts()
+        assert [h.rstrip("¶") for h in headings] == [
+            "Strengths", "Weaknesses", "Opportunities", "Threats"
+        ]  # fmt: skip
+        pg.set_viewport_size({"width": 390, "height": 800})
+        for path in ANALYSIS_PAGES:
+            pg.goto(site + path)
+            pg.wait_for_load_state("networkidle")
+            assert pg.evaluate("document.documentElement.scrollWidth") <= 390, path
+        pg.goto(site + "swot/northbridge-it-services/")
+        pg.wait_for_load_state("networkidle")
+        tops = [round(q.bounding_box()["y"]) for q in pg.locator(".csi-swot__quadrant").all()]
+        assert tops == sorted(tops) and len(set(tops)) == 4  # one column
+        # The maturity grid scrolls inside its frame rather than breaking words.
+        pg.goto(site + "assessments/2025-11-17-itil-process-maturity/")
+        pg.wait_for_load_state("networkidle")
+        grid = pg.locator(".csi-maturity-wrap")
+        assert grid.evaluate("e => e.scrollWidth > e.clientWidth")
+        shaded = pg.locator("td.csi-maturity--vulnerable").first
+        assert shaded.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+        assert errors == []
+    finally:
+        context.close()
+
+
 def test_script_payloads_do_not_run(site: str, page) -> None:  # type: ignore[no-untyped-def]
     for path in ["improvements/CSI-0099/", "register/", "people/", "index.html"]:
         page.goto(site + path)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from csitools.history.asof import statuses_then
 from csitools.history.git import HistoryUnavailable
@@ -25,6 +26,7 @@ from csitools.publish.charts.files import ForeignFiles, render_charts
 from csitools.publish.charts.specs import chart_specs
 from csitools.publish.pagecache import PAGES
 from csitools.publish.pages import Chart, build_pages
+from csitools.publish.servicepages import ANALYSIS_CSS, SECTIONS, with_analysis_nav
 from csitools.validation import Validation, validate_repository_once
 
 ASSETS = ("assets/csi/csi.css", "assets/csi/csi.js")
@@ -48,6 +50,11 @@ class SiteContent:
     signer: Signer | None = None
     """Signs what csi keeps in its cache (None: keep nothing)."""
     validation: Validation | None = None
+
+    def nav(self, nav: list[Any] | None) -> list[Any] | None:
+        """A builder's navigation with the analysis sections these pages have (after the
+        balanced scorecard), unless it names them already; unchanged without them."""
+        return with_analysis_nav(nav, self.pages)
 
     @property
     def extra_css(self) -> list[str]:
@@ -124,5 +131,9 @@ def generate_site(
     content.pages = build_pages(
         validation.register, validation.status, drawn, overrides, past, then
     )
-    content.assets = {path: _asset(path) for path in ASSETS}
+    # The analysis pages bring their own styles, only when the register has them.
+    assets = list(ASSETS)
+    if any(page in content.pages for _, page in SECTIONS):
+        assets.append(ANALYSIS_CSS)
+    content.assets = {path: _asset(path) for path in assets}
     return content

@@ -62,6 +62,8 @@ from csitools.publish.reviewpages import (
     review_views,
     template_globals,
 )
+from csitools.publish.servicepages import analysis_rows
+from csitools.publish.servicepages import helpers as analysis_helpers
 from csitools.publish.words import (
     LANE_NAMES,
     change_word,
@@ -229,6 +231,7 @@ def page_table(site: Site) -> list[PageRow]:
         ("changelog.md", "changelog", {"months": _months(site.history)}),
         ("review.md", "review", _review(site)),
         *review_rows(site.views),
+        *analysis_rows(reg, site.status),
     ]
 
 
@@ -326,6 +329,7 @@ def _common(site: Site) -> dict[str, Any]:
         person=lambda who, base="": person_link(names, who, base),
         commit_link=lambda rev: commit_link(reg.settings.repository_url, rev.commit, rev.short),
         edit_url=lambda imp: edit_url(reg.settings, imp.path),
+        **analysis_helpers(reg, site.status),
     )
 
 

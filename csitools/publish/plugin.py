@@ -138,6 +138,7 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         self.pages, self.chart_files, self.assets = content.pages, content.files, content.assets
         config.extra_css.extend(content.extra_css)
         config.extra_javascript.extend(content.extra_javascript)
+        config.nav = content.nav(config.nav)
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:

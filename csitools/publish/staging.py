@@ -109,6 +109,8 @@ def _staged_config(user: dict[str, Any], content: SiteContent) -> dict[str, Any]
     config["plugins"] = _without_csi(user.get("plugins"))
     config["extra_css"] = [*user.get("extra_css", []), *content.extra_css]
     config["extra_javascript"] = [*user.get("extra_javascript", []), *content.extra_javascript]
+    if content.nav(user.get("nav")) is not None:
+        config["nav"] = content.nav(user.get("nav"))
     return config
 
 

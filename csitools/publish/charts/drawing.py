@@ -31,11 +31,13 @@ if TYPE_CHECKING:
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies. Every line
 # also has its own dash pattern and a direct label, so colour is never the only cue.
 INK, BLUE, GREEN, VERMILLION = "#000000", "#0072B2", "#009E73", "#D55E00"
-PURPLE, SKY, GREY = "#CC79A7", "#56B4E9", "#555555"  # grey: not Okabe–Ito, only for as-of
+PURPLE, SKY, GREY = "#CC79A7", "#56B4E9", "#555555"
+ORANGE = "#E69F00"  # grey: not Okabe–Ito, only for as-of
 STYLES: dict[str, dict[str, Any]] = {
     "baseline": {"color": INK, "linestyle": ":", "linewidth": 1.6},
     "target": {"color": GREEN, "linestyle": "-.", "linewidth": 1.8},
     "threshold": {"color": VERMILLION, "linestyle": (0, (8, 3)), "linewidth": 1.6},
+    "benchmark": {"color": ORANGE, "linestyle": (0, (6, 2, 1, 2)), "linewidth": 2.0},
     "asof": {"color": GREY, "linestyle": "-", "linewidth": 1.0},
 }
 

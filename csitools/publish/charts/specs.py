@@ -40,7 +40,7 @@ class Line:
 
     label: str
     value: float
-    style: str  # baseline | target | threshold
+    style: str  # baseline | target | threshold | benchmark
     start: str | None = None
     end: str | None = None
 
@@ -151,6 +151,27 @@ def _trend(kpi: Kpi, points: Sequence[Point], baseline: float, where: str) -> st
     return f"{kpi.name} {verb} from {start} ({where}) to {now} in {last.period}"
 
 
+BENCHMARK_LABEL = 48
+"""A benchmark's label on a chart keeps this many characters of its source."""
+
+
+def benchmark_lines(kpi: Kpi | None) -> tuple[list[Line], str]:
+    """A line per benchmark of the KPI, labelled with its source, and the words the
+    alt text adds ("" when the KPI has none)."""
+    if kpi is None or not kpi.benchmarks:
+        return [], ""
+    lines, words = [], []
+    for b in kpi.benchmarks:
+        source = b.source
+        if len(source) > BENCHMARK_LABEL:
+            source = source[: BENCHMARK_LABEL - 1] + "…"
+        # A $ would start matplotlib's mathtext: written \$, it is drawn as itself.
+        label = f"Benchmark {amount(b.value, kpi.unit)}: {source}".replace("$", r"\$")
+        lines.append(Line(label, b.value, "benchmark"))
+        words.append(f"benchmark {amount(b.value, kpi.unit)} ({b.source})")
+    return lines, "; " + "; ".join(words)
+
+
 def kpi_spec(
     kpi: Kpi, series: Series | None, targets: Sequence[tuple[str, float, date]], as_of: date
 ) -> ChartSpec:
@@ -173,6 +194,9 @@ def kpi_spec(
         threshold = f"Action threshold {amount(kpi.action_threshold, unit)}"
         lines.append(Line(threshold, kpi.action_threshold, "threshold"))
         alt += f"; {threshold.lower()}"
+    benchmarks, benchmark_words = benchmark_lines(kpi)
+    lines += benchmarks
+    alt += benchmark_words
     targets = sorted(targets, key=lambda t: (t[2], t[0]))
     if targets:
         imp_id, value, by = ([t for t in targets if t[2] >= as_of] or targets[-1:])[0]
@@ -249,6 +273,8 @@ def improvement_spec(
                 below = b is not None and target.value < b
                 points_to.append(TargetPoint(label, due, target.value, below))
                 lead = (cycle, target, b, b_from)
+        benchmarks, benchmark_words = benchmark_lines(kpi)
+        lines += benchmarks
         forecast, ts = None, opened.get(kpi_id)
         last = next((p for p in points if ts and p.period == ts.current_period), None)
         if ts and last and _is_date(ts.forecast):
@@ -268,7 +294,8 @@ def improvement_spec(
                 note="" if points else f"No data for {name} as of {as_of.isoformat()}",
             )
         )
-        sentences.append(_target_sentence(kpi, name, points, lead, ts, imp_status))
+        sentence = _target_sentence(kpi, name, points, lead, ts, imp_status)
+        sentences.append(sentence[:-1] + benchmark_words + "." if benchmark_words else sentence)
     alt = " ".join(sentences)
     title = f"{imp.id} {imp.title}"
     return ChartSpec(f"improvement-{imp.id}", "improvement", title, alt, tuple(panels))
