@@ -88,7 +88,8 @@ def test_status_table_fits_100_columns_without_colour(monkeypatch: pytest.Monkey
     assert lines[0].split() == ["ID", "TITLE", "STATUS", "HEALTH", "SCORE", "LANE", "DUE", "FLAGS"]
     assert lines[-2:] == [
         "15 improvements as of 2026-11-23",
-        "3 achieved, 4 on-track, 1 at-risk, 2 no-data, 1 missed, 1 regressed, 3 not measured",
+        "2 achieved, 1 sustained, 4 on-track, 1 at-risk, 2 no-data, 1 missed, 1 regressed, "
+        "3 not measured",
     ]
 
 

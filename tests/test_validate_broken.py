@@ -194,7 +194,7 @@ def test_github_format_escapes_properties(tmp_path: Path, monkeypatch: pytest.Mo
         "title=$['odd%2Ckey%3A100%25']::unknown field 'odd,key:100%25': remove it, or fix "
         "its spelling. Allowed here: assessment, benefits, cost, csf, cycles, depends_on, id, "
         "links, owner, priority, raci, raised_by, raised_on, services, size, source, status, "
-        "summary, term, title\n"
+        "summary, sustain, term, title\n"
         "::error file=reg%2C1%3A50%25/register/people.yaml,title=$::the people directory is "
         "missing; create register/people.yaml listing the people that owners and RACI cells "
         "name\n"

@@ -110,8 +110,9 @@ def status(ids: tuple[str, ...], as_of: datetime | None, fmt: str) -> None:
     """Show each improvement's computed health, score and lane.
 
     Health comes from the KPI data, never from what the entry says: achieved,
-    on-track, at-risk, missed, regressed, no-data or stale (the rules: the README's
-    "Computed status", or the site's Glossary). IDS limit the output to those
+    on-track, at-risk, missed, regressed, no-data or stale, and sustained or slipped
+    for a completed entry watched with sustain (the rules: the README's "Computed
+    status", or the site's Glossary). IDS limit the output to those
     improvements. The table shows health, score, lane, the next due date and flags;
     --format json or csv adds progress, time gone and the forecast per target.
 

@@ -21,6 +21,7 @@ from csitools.register.reviews import Action, Decision, Review, latest_decision
 QUESTIONS = {
     "achieved": "Achieved while the cycle is open: close the cycle, or set the next target?",
     "missed": "Missed and the cycle still open: close it, re-base the target, or continue?",
+    "slipped": "Completed, and a KPI fell back from the result since: a new cycle, or accept it?",
     "proposed": "Proposed and not decided yet: approve, defer or reject?",
     "no-data": "No data since the cycle opened: is the data source working?",
     "stale": "The data are older than the review cadence allows: who updates them?",
@@ -106,6 +107,12 @@ def _entry_needs(
         reason = _target_reason(t.health, t.due, as_of, horizon)
         if reason is not None:
             found.append(DecisionNeeded(imp.id, imp.owner, reason, t.kpi, t.health, t.due))
+    if st.sustain is not None and st.health == "slipped":
+        # A completed entry watched with sustain: each KPI that fell back, named.
+        found += [
+            DecisionNeeded(imp.id, imp.owner, "slipped", h.kpi, "slipped")
+            for h in st.sustain.slipped
+        ]
     if _awaits_decision(imp, reg.reviews, as_of):
         found.append(DecisionNeeded(imp.id, imp.owner, "proposed"))
     deferral = _overdue_deferral(imp, reg.reviews, as_of)
@@ -119,7 +126,8 @@ def _entry_needs(
 def decisions_needed(reg: Register, status: RegisterStatus) -> list[DecisionNeeded]:
     """Everything the register waits for a meeting to decide as of ``status.as_of``:
     targets achieved or missed while their cycle is open, without data or with stale
-    data, or due within ``governance.review_horizon_days``; proposals not decided yet;
+    data, or due within ``governance.review_horizon_days``; completed entries whose
+    result slipped (``sustain``); proposals not decided yet;
     deferred entries past their revisit date. By reason (``QUESTIONS``' order), then id."""
     by_id = {s.id: s for s in status.improvements}
     found = [

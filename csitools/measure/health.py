@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Literal, get_args
 
 from csitools.measure.series import Point, Series, latest_complete
-from csitools.register.model import Kpi, Outcome
+from csitools.register.model import Cycle, Improvement, Kpi, Outcome, Target
 
 Health = Literal["regressed", "missed", "at-risk", "stale", "no-data", "on-track", "achieved"]
 """A target's computed health, and an improvement's (its worst target's); the values
@@ -17,6 +17,12 @@ are listed worst first."""
 
 HEALTH_ORDER: tuple[Health, ...] = get_args(Health)
 """Worst first: an improvement's health is its worst target's."""
+
+Watched = Literal["sustained", "slipped"]
+"""The health of a completed improvement still watched (``sustain``): whether its last
+cycle's result holds."""
+EntryHealth = Health | Watched
+"""An improvement's health: its worst target's, or a completed one's."""
 
 CADENCE_DAYS = {"weekly": 7, "monthly": 31, "quarterly": 92}
 """How old (days after its period ended) the newest value may be before it is stale."""
@@ -105,3 +111,21 @@ def measured_at(series: Series | None, day: date) -> Point | None:
     if series is None:
         return None
     return latest_complete(series, day + timedelta(days=1))
+
+
+def cycle_baseline(
+    imp: Improvement, cycle: Cycle, target: Target, kpi: Kpi | None, series: Series | None
+) -> tuple[float | None, str]:
+    """Cycle 1 starts from the KPI's agreed baseline; cycle N+1 from cycle N's
+    measured result, unless the target states its own baseline."""
+    if target.baseline is not None:
+        return target.baseline, "entry"
+    if cycle.number > 1:
+        prev = imp.cycles[cycle.number - 2]
+        if prev.closed is not None:
+            point = measured_at(series, prev.closed)
+            if point is not None:
+                return point.value, f"cycle {prev.number}"
+    if kpi is None:
+        return None, "kpi"
+    return kpi.baseline.value, "kpi"

@@ -15,6 +15,7 @@ from typing import Any
 
 from csitools.measure.due import judge_after_due
 from csitools.measure.health import (
+    EntryHealth,
     Health,
     better,
     elapsed,
@@ -27,10 +28,12 @@ from csitools.measure.health import (
     target_health,
     worst,
 )
+from csitools.measure.health import cycle_baseline as cycle_baseline  # used by charts
 from csitools.measure.kpi_status import KpiStatus as KpiStatus  # part of RegisterStatus
 from csitools.measure.kpi_status import assess_kpi
 from csitools.measure.priority import Lane, lane, score
 from csitools.measure.series import Point, Series, latest_complete
+from csitools.measure.sustain import Sustainment, assess_sustainment
 from csitools.measure.value import Value, assess_value
 from csitools.problems import Problem, json_path
 from csitools.register.model import Cycle, Improvement, Kpi, Lifecycle, Outcome, Register, Target
@@ -93,7 +96,7 @@ class ImprovementStatus:
     id: str
     title: str
     status: Lifecycle
-    health: Health | None
+    health: EntryHealth | None
     """None for entries not being measured (proposed, deferred, rejected, no cycle)."""
     score: float
     lane: Lane
@@ -104,6 +107,8 @@ class ImprovementStatus:
     outcomes: tuple[CycleOutcome, ...]
     updates: tuple[Update, ...] = ()
     """The owner's commentary on the current cycle, newest first (from the entry)."""
+    sustain: Sustainment | None = None
+    """For a completed entry with ``sustain``: whether its result holds since closure."""
 
 
 @dataclass(frozen=True)
@@ -112,24 +117,6 @@ class RegisterStatus:
     improvements: tuple[ImprovementStatus, ...]
     kpis: Mapping[str, KpiStatus]
     problems: tuple[Problem, ...]
-
-
-def cycle_baseline(
-    imp: Improvement, cycle: Cycle, target: Target, kpi: Kpi | None, series: Series | None
-) -> tuple[float | None, str]:
-    """Cycle 1 starts from the KPI's agreed baseline; cycle N+1 from cycle N's
-    measured result, unless the target states its own baseline."""
-    if target.baseline is not None:
-        return target.baseline, "entry"
-    if cycle.number > 1:
-        prev = imp.cycles[cycle.number - 2]
-        if prev.closed is not None:
-            point = measured_at(series, prev.closed)
-            if point is not None:
-                return point.value, f"cycle {prev.number}"
-    if kpi is None:
-        return None, "kpi"
-    return kpi.baseline.value, "kpi"
 
 
 def assess_target(
@@ -332,7 +319,7 @@ def assess_improvement(
         if outcome.recorded is not None and outcome.computed not in (None, outcome.recorded):
             problems.append(_outcome_problem(imp, cycle.number, outcome, reg.kpis))
     targets: tuple[TargetStatus, ...] = ()
-    health: Health | None = None
+    health: EntryHealth | None = None
     current = imp.open_cycle
     if current is not None and imp.status in ("approved", "in-progress", "measuring"):
         targets = tuple(
@@ -343,6 +330,9 @@ def assess_improvement(
     elif imp.status == "completed" and outcomes:
         computed = outcomes[-1].computed
         health = None if computed is None else "achieved" if computed == "met" else "missed"
+    watch = assess_sustainment(imp, reg, all_series, as_of) if imp.status == "completed" else None
+    if watch is not None and watch.health is not None:
+        health = watch.health
     flags = tuple(sorted({f for t in targets for f in t.flags}))
     status = ImprovementStatus(
         id=imp.id,
@@ -357,6 +347,7 @@ def assess_improvement(
         targets=targets,
         outcomes=tuple(outcomes),
         updates=imp.current_cycle.updates if imp.current_cycle else (),
+        sustain=watch,
     )
     return status, problems
 

@@ -27,9 +27,27 @@ TERMS = ("short", "medium", "long")
 SIZES = ("small", "medium", "large")
 
 
+WATCHED_RANK = {"slipped": 1.5, "sustained": 5.5}
+"""The healths of a completed entry under watch, ranked among the targets' healths
+(``HEALTH_ORDER``): slipped after missed, sustained after on-track."""
+
+
+def health_rank(value: str | None) -> float:
+    """Worst first: where a health sorts (no health sorts as no-data)."""
+    if value in WATCHED_RANK:
+        return WATCHED_RANK[value]
+    return float(HEALTH_ORDER.index(value or "no-data"))
+
+
+HEALTHS_SHOWN = sorted([*HEALTH_ORDER, *WATCHED_RANK], key=health_rank)
+"""Every health an improvement can have, worst first (the home page counts them)."""
+
+
 def _sort_key(value: str | None, kind: str) -> str | None:
     """What a sortable table sorts a badge by: health worst first, lifecycle statuses
     in their order; "" (not measured) sorts last whichever way the column is sorted."""
+    if kind == "health" and value in WATCHED_RANK:
+        return f"{WATCHED_RANK[value]:g}"
     order = {"health": HEALTH_ORDER, "status": LIFECYCLE}.get(kind)
     if order is None:
         return None

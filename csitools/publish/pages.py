@@ -25,7 +25,6 @@ from csitools.history.asof import StatusThen
 from csitools.history.git import HistoryUnavailable
 from csitools.history.revisions import History, changelog, status_timeline
 from csitools.measure.gaps import named
-from csitools.measure.health import HEALTH_ORDER
 from csitools.measure.priority import LANES
 from csitools.measure.status import (
     ImprovementStatus,
@@ -34,6 +33,7 @@ from csitools.measure.status import (
 )
 from csitools.publish.benefits import VALUE_WORDS, benefits_context, months, portfolio
 from csitools.publish.fragments import (
+    HEALTHS_SHOWN,
     anchor,
     badge,
     baseline_from,
@@ -41,6 +41,7 @@ from csitools.publish.fragments import (
     commit_link,
     edit_url,
     forecast_note,
+    health_rank,
     kpi_link,
     person_link,
     term_size,
@@ -71,6 +72,7 @@ from csitools.publish.words import (
     cycle_outcome,
     cycle_result,
     health_box,
+    held_note,
     improvement_tensions,
     long_date,
     money,
@@ -80,12 +82,13 @@ from csitools.publish.words import (
     period_name,
     reason,
     since_note,
+    sustain_summary,
     trend,
 )
 from csitools.register.catalogue import PERSPECTIVE_NAMES, PERSPECTIVES
 from csitools.register.model import LIFECYCLE, Improvement, Kpi, Register
 
-ATTENTION = ("regressed", "missed", "at-risk", "stale")
+ATTENTION = ("regressed", "missed", "slipped", "at-risk", "stale")
 DUE_SOON_DAYS = 30
 
 
@@ -133,6 +136,7 @@ def _environment(overrides: Path | None) -> jinja2.Environment:
     env.globals.update(contributors_note=contributors_note, gaps_named=named)
     env.globals.update(health_box=health_box, change_word=change_word)
     env.globals.update(cycle_outcome=cycle_outcome, cycle_result=cycle_result)
+    env.globals.update(sustain_summary=sustain_summary, held_note=held_note)
     env.globals.update(front_matter=front_matter, link=link, chart_image=chart_image)
     return env
 
@@ -246,7 +250,7 @@ def _home(site: Site) -> dict[str, Any]:
         for imp in site.reg.improvements
         if by_id[imp.id].health in ATTENTION or by_id[imp.id].flags
     ]
-    attention.sort(key=lambda pair: (HEALTH_ORDER.index(pair[1].health or "no-data"), pair[0].id))
+    attention.sort(key=lambda pair: (health_rank(pair[1].health), pair[0].id))
     return {"ranked": ranked, "attention": attention, "whole": portfolio(site.reg, site.status)}
 
 
@@ -315,7 +319,7 @@ def _common(site: Site) -> dict[str, Any]:
         as_of=site.status.as_of,
         charts=site.charts,
         names=names,
-        health_order=HEALTH_ORDER,
+        health_order=HEALTHS_SHOWN,
         lifecycle=LIFECYCLE,
         lanes=[(lane, LANE_NAMES[lane]) for lane in LANES],
         perspectives=[(p, PERSPECTIVE_NAMES[p]) for p in PERSPECTIVES],

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from csitools.measure.breakdown import Contributors
-from csitools.measure.health import Health
+from csitools.measure.health import EntryHealth
 from csitools.measure.periods import period_bounds
 from csitools.measure.priority import Lane
 from csitools.measure.status import CycleOutcome, ImprovementStatus, TargetStatus, Tension
+from csitools.measure.sustain import Held, Sustainment
 from csitools.publish.markdown import cell
 from csitools.register.model import Kpi, Outcome
 
@@ -23,12 +24,12 @@ LANE_NAMES: dict[Lane, str] = {
 """What the home page's backlog tabs call each lane (``measure.priority.LANES``)."""
 
 
-def health_box(health: Health | None) -> str:
-    """The admonition an improvement's health is shown in: success when it is on track
-    or achieved, failure when it regressed or missed, a warning otherwise."""
-    if health in ("achieved", "on-track"):
+def health_box(health: EntryHealth | None) -> str:
+    """The admonition an improvement's health is shown in: success when it is on track,
+    achieved or sustained, failure when it regressed, missed or slipped, else a warning."""
+    if health in ("achieved", "on-track", "sustained"):
         return "success"
-    return "failure" if health in ("regressed", "missed") else "warning"
+    return "failure" if health in ("regressed", "missed", "slipped") else "warning"
 
 
 def change_word(change: float | None) -> str:
@@ -190,3 +191,30 @@ def contributors_note(breakdown: Contributors, how: str) -> str:
         f"The groups with {ranked} in {period_name(last)}, the latest complete period, "
         f"and their values from {span}."
     )
+
+
+def sustain_summary(watch: Sustainment) -> str:
+    """What the watch of a completed entry is, and how far it has got."""
+    seen = min((len(h.watched) for h in watch.kpis), default=0)
+    text = (
+        f"Watched for {watch.periods} period{'s' if watch.periods != 1 else ''} after cycle "
+        f"{watch.cycle} closed on {long_date(watch.closed)}: "
+    )
+    if watch.health is None:
+        return text + "no period after the closing is complete yet."
+    verdict = "every target KPI holds its result" if watch.health == "sustained" else "slipped"
+    done = "the watch is over" if watch.complete else f"{seen} of {watch.periods} so far"
+    return f"{text}{verdict} ({done})."
+
+
+def held_note(held: Held, kpi: Kpi | None) -> str:
+    """One target KPI under watch: its result at closure, and the latest period since."""
+    unit, name = unit_suffix(kpi), kpi.name if kpi else held.kpi
+    result = f"{num(held.result.value)}{unit} in {period_name(held.result.period)}"
+    if not held.watched:
+        return f"{name}: {result} at closure; nothing measured since."
+    latest = held.watched[-1]
+    now = f"{num(latest.value)}{unit} in {period_name(latest.period)}"
+    if held.holds:
+        return f"{name}: {now}, holding the result of {result}."
+    return f"{name}: fell back to {now}, from {result} at closure."

@@ -117,6 +117,7 @@ def build_improvement(doc: Document) -> Improvement:
             for r in d.get("raci") or ()
         ),
         cycles=tuple(_cycle(n, c) for n, c in enumerate(d.get("cycles") or (), start=1)),
+        sustain=(d.get("sustain") or {}).get("periods"),
         doc=doc,
     )
 

@@ -136,6 +136,8 @@ class Improvement:
     links: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     raci: tuple[Raci, ...] = ()
     cycles: tuple[Cycle, ...] = ()
+    sustain: int | None = None
+    """``sustain.periods``: how many periods after the last cycle closed are watched."""
     doc: Document | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -16,17 +16,20 @@ if TYPE_CHECKING:
     from csitools.measure.breakdown import Contributors
     from csitools.measure.series import Point
     from csitools.measure.status import ImprovementStatus, RegisterStatus
+    from csitools.measure.sustain import Sustainment
     from csitools.measure.value import Value
 
 
 HEALTH_COLOURS = {
     "achieved": "green",
+    "sustained": "green",
     "on-track": "green",
     "at-risk": "yellow",
     "stale": "magenta",
     "no-data": "bright_black",
     "missed": "red",
     "regressed": "red",
+    "slipped": "red",
 }
 
 
@@ -68,6 +71,28 @@ def value_dict(v: Value) -> dict[str, Any]:
             {"period": r.period, "amount": r.amount, "evidence": r.evidence} for r in v.recorded
         ],
         "reasons": dict(v.reasons),
+    }
+
+
+def _sustain(watch: Sustainment | None) -> dict[str, Any] | None:
+    """A completed entry under watch: each target KPI's result and the periods since."""
+    if watch is None:
+        return None
+    return {
+        "periods": watch.periods,
+        "cycle": watch.cycle,
+        "closed": watch.closed.isoformat(),
+        "health": watch.health,
+        "complete": watch.complete,
+        "kpis": [
+            {
+                "kpi": h.kpi,
+                "result": _point(h.result),
+                "watched": [_point(p) for p in h.watched],
+                "holds": h.holds,
+            }
+            for h in watch.kpis
+        ],
     }
 
 
@@ -148,6 +173,7 @@ def status_dict(status: RegisterStatus) -> dict[str, Any]:
                 "updates": [
                     {"on": u.on.isoformat(), "by": u.by, "text": u.text} for u in s.updates
                 ],
+                "sustain": _sustain(s.sustain),
             }
             for s in status.improvements
         ],
