@@ -87,7 +87,7 @@ def main() -> None:
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             (docs / path).write_text(text, encoding="utf-8")
         shutil.copytree(scratch / "out", docs / "charts")
-        shutil.copytree(REPO / "csitools" / "assets", docs / "assets" / "csi")
+        shutil.copytree(REPO / "csitools" / "publish" / "assets", docs / "assets" / "csi")
         config = yaml.safe_load((REPO / "mkdocs.yml").read_text())
         config["plugins"] = ["search"]
         config["docs_dir"] = "docs"

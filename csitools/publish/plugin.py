@@ -2,9 +2,11 @@
 
 ``on_config`` validates the register (problems fail the build with the same messages
 as ``csi validate``), computes its status, renders the charts and the pages;
-``on_files`` adds them with ``File.generated``; ``on_page_content`` disarms unsafe
-links in generated pages; ``on_serve`` watches the register's folders. Only MkDocs'
-public plugin API is used, so the register can move to another builder later.
+``on_files`` adds them with ``File.generated``; ``on_page_content`` passes each
+generated page's HTML through ``markdown.disarm_html`` (the allow-list every builder
+ends with) and keeps it in the signed page cache (``pagecache``); ``on_serve`` watches
+the register's folders. Only MkDocs' public plugin API is used, so the register can
+move to another builder later.
 """
 
 from __future__ import annotations
@@ -56,9 +58,9 @@ CODE_KEY = hashlib.sha256(
     + "|".join(metadata.version(d) for d in ("markdown", "pymdown-extensions")).encode()
     + DISARM_VERSION.encode()
 ).hexdigest()
-"""What converts a generated page besides its Markdown: this module and ``site`` (which
-disarms links in the HTML), and the Markdown packages. A page cached by another version
-of them is converted again."""
+"""What converts a generated page besides its Markdown: this module, ``pages``,
+``markdown`` (whose allow-list decides the HTML kept), the Markdown packages and nh3. A
+page cached by another version of them is converted again."""
 
 WATCHED = ("register", "kpis", "reviews", "site_config", *ANALYSIS_FOLDERS)
 
