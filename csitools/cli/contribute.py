@@ -16,7 +16,8 @@ from typing import Any
 import click
 
 from csitools.cli.common import display, one_root, root_group, shown
-from csitools.contribute.catalogue_hints import catalogue_examples, choices
+from csitools.cli.links import ask_links
+from csitools.contribute.catalogue_hints import catalogue_examples
 from csitools.contribute.entries import (
     OutOfIds,
     check_entries,
@@ -171,7 +172,7 @@ def new(
     for key in missing:
         values[key] = _ask(key, values, register)
     if missing:  # on a terminal: ask for the optional links too
-        services, csf, assessment = _ask_links(register, values, services, csf, assessment)
+        services, csf, assessment = ask_links(register, values, services, csf, assessment)
     try:
         id_ = next_ids(root)[0]
     except OutOfIds as exc:
@@ -192,28 +193,6 @@ def new(
         "run csi validate, then open a pull request",
         err=True,
     )
-
-
-def _ask_links(
-    register: Register,
-    values: dict[str, Any],
-    services: tuple[str, ...],
-    csf: str | None,
-    assessment: str | None,
-) -> tuple[tuple[str, ...], str | None, str | None]:
-    """Services, and the CSF and assessment when the register has them, each offered
-    from the register's own files; what the options gave is not asked again."""
-    known = choices(register.catalogue)
-    if not services:
-        offer = f" ({known['services']})" if "services" in known else ""
-        answer = click.prompt(f"Services{offer}, comma-separated (Enter for none)", default="")
-        services = tuple(s.strip() for s in answer.split(",") if s.strip())
-    if csf is None and "csf" in known:
-        csf = click.prompt(f"CSF ({known['csf']}; Enter for none)", default="") or None
-    if assessment is None and "assessment" in known and values["source"] == "assessment":
-        offer = known["assessment"]
-        assessment = click.prompt(f"Assessment ({offer}; Enter for none)", default="") or None
-    return services, csf, assessment
 
 
 def _ask(key: str, values: dict[str, Any], register: Register) -> Any:
