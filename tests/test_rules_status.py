@@ -323,12 +323,14 @@ def test_health_of_an_entry_whose_cycles_are_closed(
 # -- targets that point the wrong way ---------------------------------------------------------
 def test_a_target_no_better_than_its_baseline_is_a_problem(base: Validation) -> None:
     """Cycle 2 starts from 9 h: a 9 h target is no improvement; satisfaction (higher is
-    better) from 4.0 to 3.9 is backwards too. The good target between them is skipped."""
+    better) from 4.0 to 3.9 is backwards too. The good target between them is skipped, and
+    so are targets on a KPI that does not exist, with or without their own baseline."""
     targets = (
         Target(TIME, 9.0, date(2026, 12, 31)),
         Target(TIME, 8.0, date(2026, 12, 31)),
         Target(SAT, 3.9, date(2026, 12, 31)),
-        Target("unknown-kpi", 1.0, date(2026, 12, 31)),
+        Target("unknown-kpi", 1.0, date(2026, 12, 31)),  # check_references names these
+        Target("unknown-kpi", 1.0, date(2026, 12, 31), baseline=5.0),
     )
     imp, _ = with_cycle(entry(base), targets=targets)
     series = {TIME: months({"2026-03": 9.0}), SAT: months({"2026-03": 4.0}, SAT)}
@@ -378,3 +380,13 @@ def test_a_target_s_own_baseline_wins(base: Validation) -> None:
 def test_cycle_2_without_cycle_1_s_result_starts_from_the_kpi_baseline(base: Validation) -> None:
     t = judge(base, {"2026-04": 12.0}, date(2026, 5, 15))  # nothing by 10 April
     assert (t.baseline, t.baseline_from, t.progress) == (16.0, "kpi", 0.4)
+
+
+def test_an_open_cycle_before_a_closed_one_hides_nothing_after_it(base: Validation) -> None:
+    """Only the last cycle may be open (check_dates says so); until that is fixed, the
+    cycles after it are still judged."""
+    first, second = entry(base).cycles
+    imp = replace(entry(base), cycles=(replace(first, closed=None, outcome=None), second))
+    imp, _ = with_cycle(imp, closed=date(2026, 6, 30), outcome="met")
+    s, _ = assess(base, imp, {TIME: months({"2026-03": 9.0, "2026-06": 6.0})}, date(2026, 7, 2))
+    assert [(o.cycle, o.computed) for o in s.outcomes] == [(2, "met")]
