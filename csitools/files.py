@@ -1,7 +1,9 @@
-"""Writing files the user owns, safely: new files are created whole or not at all and
-never replace anything (``write_new``); generated files are replaced whole, keeping
-their mode (``replace_file``). ``file_kind`` and ``in_the_way`` say what is in a path's
-way before anything is written. Every file gets the mode ``open()`` would give it.
+"""The one file writer. New files the user will own are created whole or not at all
+and never replace anything (``write_new``); generated files (exports, reference pages,
+and with ``durable=False`` charts, cached pages and the site's pages) are replaced
+whole, keeping their mode (``replace_file``): a reader never sees half a file.
+``file_kind`` and ``in_the_way`` say what is in a path's way before anything is
+written. Every file gets the mode ``open()`` would give it.
 """
 
 from __future__ import annotations
@@ -24,15 +26,19 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def _complete_temporary(path: Path, text: str, mode: int | None = None) -> str:
-    """A temporary file beside ``path`` holding all of ``text`` on disk, with ``mode``
-    (default: a new file's, not mkstemp's 0o600)."""
+def _complete_temporary(
+    path: Path, data: str | bytes, mode: int | None = None, durable: bool = True
+) -> str:
+    """A temporary file beside ``path`` holding all of ``data`` (text is written as
+    UTF-8, line ends as they are), with ``mode`` (default: a new file's, not mkstemp's
+    0o600); ``durable``: on disk before it is linked or renamed into place."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
+        with os.fdopen(fd, "wb") as out:
+            out.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
         os.chmod(tmp, _new_file_mode() if mode is None else mode)
     except BaseException:
         os.unlink(tmp)
@@ -57,15 +63,16 @@ def write_new(path: Path, text: str) -> None:
         os.unlink(tmp)
 
 
-def replace_file(path: Path, text: str) -> None:
+def replace_file(path: Path, data: str | bytes, durable: bool = True) -> None:
     """Write a generated file whole (readers never see half of it), keeping the mode
     of the file it replaces. Check first that ``path`` is a regular file or nothing
-    (``file_kind``): a link or a device would be replaced by a file."""
+    (``file_kind``): a link or a device would be replaced by a file. ``durable=False``
+    for caches, which may be lost in a crash but never read half written."""
     try:
         mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
         mode = None
-    tmp = _complete_temporary(path, text, mode)
+    tmp = _complete_temporary(path, data, mode, durable)
     try:
         os.replace(tmp, path)
     except BaseException:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from csitools.publish.charts.files import write_atomic
+from csitools.files import replace_file
 from csitools.publish.markdown import disarm_html
 
 PAGE_START = "<!-- csi:page -->"
@@ -47,5 +47,5 @@ def disarm_site(site: Path) -> int:
         if PAGE_START not in html:
             continue
         touched += 1
-        write_atomic(page, disarm_page(html).encode("utf-8"))
+        replace_file(page, disarm_page(html).encode("utf-8"), durable=False)
     return touched

@@ -20,8 +20,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from csitools.files import replace_file
 from csitools.publish.cachetrust import Signer
-from csitools.publish.charts.files import write_atomic
 
 CACHE_DIR = ".cache/csi"
 """csi's cache folder, relative to the register (the plugin's ``cache_dir`` option)."""
@@ -67,7 +67,8 @@ class PageCache:
         name = f"{key}.json"
         if name not in self._manifest():
             self._append_to_manifest(name)
-        write_atomic(self.folder / name, self._signer.sign(key, body).encode() + b"\n" + body)
+        signed = self._signer.sign(key, body).encode() + b"\n" + body
+        replace_file(self.folder / name, signed, durable=False)
 
     def prune(self, keep: set[str]) -> int:
         """Delete the entries csi wrote that no page uses now (``keep``: the keys in
@@ -82,9 +83,8 @@ class PageCache:
                 gone += 1
         # What csi wrote and a page uses now: stored in this build, or found and checked.
         self._listed = {n for n in keep_names if (self.folder / n).is_file()}
-        write_atomic(
-            self.folder / MANIFEST, "".join(f"{n}\n" for n in sorted(self._listed)).encode()
-        )
+        listed = "".join(f"{n}\n" for n in sorted(self._listed))
+        replace_file(self.folder / MANIFEST, listed, durable=False)
         return gone
 
     def _written_here(self, name: str) -> bool:

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from csitools.publish.charts.files import write_atomic
+from csitools.files import replace_file
 from csitools.publish.content import SiteContent
 from csitools.publish.finalpass import wrap_page
 from csitools.publish.markdown import disarm_title
@@ -121,7 +121,7 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
     except OSError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, data)
+    replace_file(path, data, durable=False)
     return True
 
 

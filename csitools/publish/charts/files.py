@@ -12,13 +12,13 @@ import json
 import multiprocessing
 import os
 import threading
-import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from csitools.files import replace_file
 from csitools.publish.cachetrust import Signer
 from csitools.publish.charts import drawing
 from csitools.publish.charts.drawing import METADATA, render_chart
@@ -48,20 +48,8 @@ def cache_key(spec: ChartSpec) -> str:
     return hashlib.sha256(f"{spec.digest()}:{DRAWING_KEY}".encode()).hexdigest()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Readers never see half a file: write a temporary beside it, then rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "xb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def _render_to(spec: ChartSpec, fmt: str, path: Path) -> None:
-    write_atomic(path, render_chart(spec, fmt))
+    replace_file(path, render_chart(spec, fmt), durable=False)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext | None:
@@ -148,11 +136,11 @@ def render_charts(
     # Listed before they are written: a run that stops half-way leaves no chart unlisted.
     current = {target.name for target, _ in charts}
     if not current <= earlier:
-        write_atomic(manifest, _manifest_text(earlier | current))
+        replace_file(manifest, _manifest_text(earlier | current), durable=False)
     for target, data in charts:
         # Unchanged files keep their mtime, so `mkdocs serve` does not reload for nothing.
         if not (target.exists() and target.read_bytes() == data):
-            write_atomic(target, data)
+            replace_file(target, data, durable=False)
     written = [target for target, _ in charts]
     removed = 0
     if signer is not None:
@@ -166,9 +154,8 @@ def render_charts(
             for (_, path), (_, data) in zip(keyed, charts, strict=True)
         }
         if now != signed:
-            write_atomic(
-                cache_dir / f"{SIGNATURES}-{fmt}", json.dumps(now, sort_keys=True).encode()
-            )
+            signatures = json.dumps(now, sort_keys=True).encode()
+            replace_file(cache_dir / f"{SIGNATURES}-{fmt}", signatures, durable=False)
     pruned = _prune(manifest, earlier | current, current, fmt)
     return RenderReport(tuple(written), len(todo), len(keyed) - len(todo), removed, pruned)
 
@@ -291,5 +278,5 @@ def _prune(manifest: Path, earlier: set[str], current: set[str], fmt: str) -> in
             path.unlink()
             pruned += 1
     if earlier != current or not manifest.exists():
-        write_atomic(manifest, _manifest_text(current))
+        replace_file(manifest, _manifest_text(current), durable=False)
     return pruned
