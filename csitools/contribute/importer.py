@@ -89,6 +89,10 @@ def _columns(
     return fields, problems, notes
 
 
+Converted = tuple[int, dict[str, Any], dict[str, str], list[str]]
+"""One converted row: its CSV line, the entry's fields, notes per field, header lines."""
+
+
 def plan_import(
     root: Path,
     register: Register,
@@ -99,28 +103,63 @@ def plan_import(
     """Convert a spreadsheet register's CSV text into new entries with the next free
     ids; ``source`` names the file in problems. Writes nothing."""
     plan = ImportPlan()
+    read = _read(text, source, plan)
+    if read is None:
+        return plan
+    rows, separator = read
+    header = [h.strip() for h in rows[0][1]]
+    fields, plan.problems, plan.notes = _columns(header, mapping or {}, source)
+    if plan.problems:
+        return plan
+    people = People(register)
+    converted = _convert_rows(rows[1:], header, fields, separator, people, source, plan)
+    if plan.problems:
+        return plan
+    if not converted:
+        plan.problems.append(Problem(source, 0, "$", "the file has a header but no rows"))
+        return plan
+    _render(root, register, converted, source, plan)
+    plan.unknown_people = dict(sorted(people.unknown.items()))
+    for p in check_entries(root, plan.entries, plan.unknown_people):
+        line = plan.rows.get(p.path, 0)
+        plan.problems.append(Problem(source, line, p.json_path, p.message))
+    return plan
+
+
+def _read(
+    text: str, source: str, plan: ImportPlan
+) -> tuple[list[tuple[int, list[str]]], str] | None:
+    """The CSV's rows and separator, or None with the problem in ``plan``."""
     try:
         rows, separator = read_csv(text.removeprefix("\ufeff"))
     except csv.Error as exc:
         plan.problems.append(Problem(source, 0, "$", f"not a readable CSV file: {exc}"))
-        return plan
+        return None
     except UnterminatedQuote as exc:
         message = (
             f'unterminated quote starting on line {exc.line}: end the quoted cell with ", '
             'and write a quote inside a cell twice ("")'
         )
         plan.problems.append(Problem(source, exc.line, "$", message))
-        return plan
+        return None
     if not rows:
         plan.problems.append(Problem(source, 0, "$", "the file is empty; export it with a header"))
-        return plan
-    header = [h.strip() for h in rows[0][1]]
-    fields, plan.problems, plan.notes = _columns(header, mapping or {}, source)
-    if plan.problems:
-        return plan
-    people = People(register)
-    converted: list[tuple[int, dict[str, Any], dict[str, str], list[str]]] = []
-    for line, row in rows[1:]:
+        return None
+    return rows, separator
+
+
+def _convert_rows(
+    rows: list[tuple[int, list[str]]],
+    header: list[str],
+    fields: Mapping[int, str],
+    separator: str,
+    people: People,
+    source: str,
+    plan: ImportPlan,
+) -> list[Converted]:
+    """Every data row converted; each bad row's problems go into ``plan``."""
+    converted: list[Converted] = []
+    for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue  # spreadsheets export trailing empty rows
         if len(row) > len(header):
@@ -146,11 +185,13 @@ def plan_import(
                 Problem(source, line, f"column {column!r}", message)
                 for column, message in exc.errors
             ]
-    if plan.problems:
-        return plan
-    if not converted:
-        plan.problems.append(Problem(source, 0, "$", "the file has a header but no rows"))
-        return plan
+    return converted
+
+
+def _render(
+    root: Path, register: Register, converted: list[Converted], source: str, plan: ImportPlan
+) -> None:
+    """The entries' YAML, with the next free ids, into ``plan.entries``."""
     schema = schema_ref(root, "improvement")
     currency = register.settings.currency
     for id_, (line, data, notes, header_lines) in zip(
@@ -168,8 +209,3 @@ def plan_import(
             currency=currency,
         )
         plan.rows[rel] = line
-    plan.unknown_people = dict(sorted(people.unknown.items()))
-    for p in check_entries(root, plan.entries, plan.unknown_people):
-        line = plan.rows.get(p.path, 0)
-        plan.problems.append(Problem(source, line, p.json_path, p.message))
-    return plan

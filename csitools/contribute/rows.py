@@ -157,81 +157,119 @@ def _date_or_error(column: str, text: str, errors: list[tuple[str, str]]) -> str
     return when.isoformat()
 
 
+class _Row:
+    """One row while it is converted: its cells, the fields and notes so far, and every
+    problem found (``(column, message)``, in the order the fields are read)."""
+
+    def __init__(
+        self, cells: dict[str, tuple[str, str]], extra: list[tuple[str, str]], people: People
+    ) -> None:
+        self.cells, self.extra, self.people = cells, extra, people
+        self.data: dict[str, Any] = {}
+        self.notes: dict[str, str] = {}
+        self.header: list[str] = []
+        self.errors: list[tuple[str, str]] = []
+
+    def get(self, name: str) -> tuple[str, str]:
+        """The column that feeds ``name`` and its text, stripped."""
+        column, text = self.cells.get(name, (name, ""))
+        return column, text.strip()
+
+    def date(self, name: str) -> str | None:
+        column, text = self.get(name)
+        return _date_or_error(column, text, self.errors)
+
+
 def convert_row(
     cells: dict[str, tuple[str, str]], extra: list[tuple[str, str]], people: People
 ) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """One row -> (entry fields without id, notes per field, header comments).
     ``cells`` is ``{field: (column, text)}``; ``extra`` the unmapped columns. Raises
     RowErrors naming every problem of the row, not just the first."""
-    data: dict[str, Any] = {}
-    notes: dict[str, str] = {}
-    header: list[str] = []
-    errors: list[tuple[str, str]] = []
+    row = _Row(cells, extra, people)
+    for convert in (_title_and_summary, _services_and_source, _people_and_dates, _status):
+        convert(row)
+    for convert in (_scales, _priority, _benefits_and_ref):
+        convert(row)
+    if row.errors:
+        raise RowErrors(row.errors)
+    return row.data, row.notes, row.header
 
-    def get(name: str) -> tuple[str, str]:
-        column, text = cells.get(name, (name, ""))
-        return column, text.strip()
 
-    column, text = get("description")
-    title_column, title = get("title")
+def _title_and_summary(row: _Row) -> None:
+    column, text = row.get("description")
+    title_column, title = row.get("title")
     if not text and not title:
-        errors.append((column, "is empty; every improvement needs a description"))
+        row.errors.append((column, "is empty; every improvement needs a description"))
     else:
-        data["title"] = first_sentence(title or text)
-        if len(data["title"]) < 3:
-            errors.append((title_column, f"{data['title']!r} is too short for a title"))
+        row.data["title"] = first_sentence(title or text)
+        if len(row.data["title"]) < 3:
+            row.errors.append((title_column, f"{row.data['title']!r} is too short for a title"))
     summary = [text or title]
-    _, kpi = get("kpi")
+    _, kpi = row.get("kpi")
     if kpi:
         summary.append(f"KPI metric: {kpi}")
-    column, due = get("required_by")
-    if due and (when := _date_or_error(column, due, errors)):
+    if row.get("required_by")[1] and (when := row.date("required_by")):
         summary.append(f"Required by {when}.")
-    summary += [f"{name}: {value.strip()}" for name, value in extra if value.strip()]
-    data["summary"] = "\n\n".join(summary)
-    _, services = get("services")
+    summary += [f"{name}: {value.strip()}" for name, value in row.extra if value.strip()]
+    row.data["summary"] = "\n\n".join(summary)
+
+
+def _services_and_source(row: _Row) -> None:
+    _, services = row.get("services")
     if services:
         names = (s.strip() for s in re.split(r"[,;\n]", services))
-        data["services"] = [s for s in dict.fromkeys(names) if s]
-    column, source = get("source")
+        row.data["services"] = [s for s in dict.fromkeys(names) if s]
+    column, source = row.get("source")
     sources = {_word(s): s for s in enum("improvement", "source")}
     if not source:
-        data["source"], notes["source"] = "other", CHECK
+        row.data["source"], row.notes["source"] = "other", CHECK
     elif _word(source) in sources:
-        data["source"] = sources[_word(source)]
+        row.data["source"] = sources[_word(source)]
     else:
-        errors.append((column, f"{source!r} is not one of: {', '.join(sources.values())}"))
-    column, raiser = get("raised_by")
+        row.errors.append((column, f"{source!r} is not one of: {', '.join(sources.values())}"))
+
+
+def _people_and_dates(row: _Row) -> None:
+    column, raiser = row.get("raised_by")
     if raiser:
-        data["raised_by"] = people.resolve(raiser)
+        row.data["raised_by"] = row.people.resolve(raiser)
     else:
-        errors.append((column, "is empty; name who raised the opportunity"))
-    column, raised = get("raised_on")
-    data["raised_on"] = _date_or_error(column, raised, errors)
-    _, owner = get("owner")
+        row.errors.append((column, "is empty; name who raised the opportunity"))
+    row.data["raised_on"] = row.date("raised_on")
+    _, owner = row.get("owner")
     if owner:
-        data["owner"] = people.resolve(owner)
+        row.data["owner"] = row.people.resolve(owner)
     elif raiser:
-        data["owner"] = data["raised_by"]
-        notes["owner"] = f"{CHECK} (no owner given: the raiser for now)"
-    column, status = get("status")
+        row.data["owner"] = row.data["raised_by"]
+        row.notes["owner"] = f"{CHECK} (no owner given: the raiser for now)"
+
+
+def _status(row: _Row) -> None:
+    column, status = row.get("status")
     if not status or _word(status) in STATUSES:
-        data["status"] = STATUSES.get(_word(status), "proposed")
+        row.data["status"] = STATUSES.get(_word(status), "proposed")
     elif _word(status) in _NEEDS_CYCLE:
-        data["status"] = "approved"
-        notes["status"] = f"imported as {status!r}: open a cycle with targets, then update"
+        row.data["status"] = "approved"
+        row.notes["status"] = f"imported as {status!r}: open a cycle with targets, then update"
     else:
-        errors.append((column, f"{status!r} is not a status csi knows; use --map or edit it"))
+        row.errors.append((column, f"{status!r} is not a status csi knows; use --map or edit it"))
+
+
+def _scales(row: _Row) -> None:
     for name, choices in (("term", _TERMS), ("size", _SIZES)):
-        column, text = get(name)
+        column, text = row.get(name)
         if not text:
-            data[name], notes[name] = "medium", CHECK
+            row.data[name], row.notes[name] = "medium", CHECK
         elif (word := _word(text).removesuffix("term")) in choices:
-            data[name] = choices[word]
+            row.data[name] = choices[word]
         else:
             allowed = ", ".join(dict.fromkeys(choices.values()))
-            errors.append((column, f"{text!r} is not one of: {allowed}"))
-    column, priority = get("priority")
+            row.errors.append((column, f"{text!r} is not one of: {allowed}"))
+
+
+def _priority(row: _Row) -> None:
+    column, priority = row.get("priority")
     level = 3
     if priority:
         word = _word(priority)
@@ -240,23 +278,23 @@ def convert_row(
         elif word in _PRIORITIES:
             level = _PRIORITIES[word]
         else:
-            errors.append((column, f"{priority!r} is not high, medium, low or 1 to 5"))
+            row.errors.append((column, f"{priority!r} is not high, medium, low or 1 to 5"))
     scores = {"impact": level, "urgency": level, "effort": 3, "risk": 3}
     for name in scores:
-        column, text = get(name)
+        column, text = row.get(name)
         if text and text.isdigit() and 1 <= int(text) <= 5:
             scores[name] = int(text)
         elif text:
-            errors.append((column, f"{text!r} is not a score from 1 to 5"))
-    data["priority"] = scores
-    if not all(get(name)[1] for name in scores):
-        notes["priority"] = CHECK
-    _, benefits = get("benefits")
+            row.errors.append((column, f"{text!r} is not a score from 1 to 5"))
+    row.data["priority"] = scores
+    if not all(row.get(name)[1] for name in scores):
+        row.notes["priority"] = CHECK
+
+
+def _benefits_and_ref(row: _Row) -> None:
+    _, benefits = row.get("benefits")
     if benefits:
-        data["benefits"] = {"description": benefits}
-    _, ref = get("ref")
+        row.data["benefits"] = {"description": benefits}
+    _, ref = row.get("ref")
     if ref:
-        header.append(f"Opportunity no. {' '.join(ref.split())} in the spreadsheet register.")
-    if errors:
-        raise RowErrors(errors)
-    return data, notes, header
+        row.header.append(f"Opportunity no. {' '.join(ref.split())} in the spreadsheet register.")
