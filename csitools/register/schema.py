@@ -139,54 +139,9 @@ def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Where,
     arg: Any = error.validator_value
     schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
     if v == "additionalProperties":
-        allowed = sorted(schema.get("properties", {}))
-        noun = schema.get("x-key-kind", "field")  # a mapping of operators: "operator"
-        for key in sorted(set(value) - set(allowed)):
-            near = _ALIASES.get(key) if _ALIASES.get(key) in allowed else _meant(key, allowed)
-            hint = f"did you mean {near!r}?" if near else "remove it, or fix its spelling."
-            if " " in key:
-                hint = (
-                    "if it is part of a text value, quote the whole value: "
-                    "a ': ' inside unquoted text starts a new field."
-                )
-            allowed_here = ", ".join(allowed)
-            yield (*where, key), f"unknown {noun} {key!r}: {hint} Allowed here: {allowed_here}"
+        yield from _unknown_fields(where, value, schema)
     elif v == "required":
-        # A misspelt field is one problem: the unknown field's "did you mean" names it.
-        allowed = sorted(schema.get("properties", {}))
-        meant = {_meant(key, allowed) for key in value if key not in allowed}
-        for key in arg:
-            if key not in value and key not in meant:
-                yield where, f"missing required field {key!r}; add it"
-    elif v == "type":
-        yield where, f"expected {_expected(arg)}, found {describe(value)}"
-    elif v == "enum":
-        choices = [c for c in arg if c is not None]
-        close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        yield where, f"{value!r} is not one of: {', '.join(map(str, choices))}{hint}"
-    elif v == "const":
-        yield where, f"must be {json.dumps(arg)}, found {describe(value)}"
-    elif v == "format" and arg == "date":
-        yield where, f"{value!r} is not a real date; write an existing date as YYYY-MM-DD"
-    elif v == "pattern":
-        hint = PATTERN_HINTS.get(arg, f"text matching {arg}")
-        yield where, f"{value!r} is not in the expected form: write {hint}"
-    elif v in ("minimum", "maximum"):
-        word = "at least" if v == "minimum" else "at most"
-        yield where, f"{value} is out of range: must be {word} {arg}"
-    elif v == "minLength":
-        yield where, "must not be empty" if arg <= 1 else f"must be at least {arg} characters long"
-    elif v == "maxLength":
-        yield where, f"is {len(value)} characters long; shorten it to at most {arg}"
-    elif v in ("minItems", "minProperties"):
-        yield where, f"needs at least {plural(arg, 'item')}; add one"
-    elif v in ("maxItems", "maxProperties"):
-        yield where, f"has more than {arg} items; remove the extra ones"
-    elif v == "uniqueItems":
-        seen: list[Any] = []
-        dupes = [x for x in value if x in seen or seen.append(x)]  # type: ignore[func-returns-value]
-        yield where, f"lists {dupes[0]!r} more than once; remove the duplicate"
+        yield from _missing_fields(where, value, arg, schema)
     elif v == "dependentRequired":
         for key, needs in arg.items():
             if key in value:
@@ -194,23 +149,97 @@ def _schema_messages(error: jsonschema.ValidationError) -> Iterator[tuple[Where,
                     if need not in value:
                         yield where, f"{key!r} needs {need!r} as well; add it"
     elif v in ("anyOf", "oneOf") and error.context:
-        # Report the branch that got furthest: the one whose type fitted and that failed
-        # inside the value, else the one whose errors are not just "type".
-        deeper = [e for e in error.context if len(e.absolute_path) > len(error.absolute_path)]
-        specific = deeper or [e for e in error.context if e.validator != "type"]
-        if specific:
-            seen_msgs: set[tuple[Where, str]] = set()
-            for sub in specific:
-                for item in _schema_messages(sub):
-                    if item not in seen_msgs:
-                        seen_msgs.add(item)
-                        yield item
-        else:
-            types: list[Any] = [e.validator_value for e in error.context if e.validator == "type"]
-            flat = [t for ts in types for t in ([ts] if isinstance(ts, str) else ts)]
-            yield where, f"expected {_expected(flat)}, found {describe(value)}"
-    else:  # pragma: no cover - a keyword the schemas do not use yet
-        yield where, error.message
+        yield from _branch_messages(error, where, value)
+    else:
+        yield where, _one_message(str(v), value, arg) or error.message
+
+
+def _unknown_fields(
+    where: Where, value: Any, schema: Mapping[str, Any]
+) -> Iterator[tuple[Where, str]]:
+    allowed = sorted(schema.get("properties", {}))
+    noun = schema.get("x-key-kind", "field")  # a mapping of operators: "operator"
+    for key in sorted(set(value) - set(allowed)):
+        near = _ALIASES.get(key) if _ALIASES.get(key) in allowed else _meant(key, allowed)
+        hint = f"did you mean {near!r}?" if near else "remove it, or fix its spelling."
+        if " " in key:
+            hint = (
+                "if it is part of a text value, quote the whole value: "
+                "a ': ' inside unquoted text starts a new field."
+            )
+        allowed_here = ", ".join(allowed)
+        yield (*where, key), f"unknown {noun} {key!r}: {hint} Allowed here: {allowed_here}"
+
+
+def _missing_fields(
+    where: Where, value: Any, required: Any, schema: Mapping[str, Any]
+) -> Iterator[tuple[Where, str]]:
+    # A misspelt field is one problem: the unknown field's "did you mean" names it.
+    allowed = sorted(schema.get("properties", {}))
+    meant = {_meant(key, allowed) for key in value if key not in allowed}
+    for key in required:
+        if key not in value and key not in meant:
+            yield where, f"missing required field {key!r}; add it"
+
+
+def _branch_messages(
+    error: jsonschema.ValidationError, where: Where, value: Any
+) -> Iterator[tuple[Where, str]]:
+    """anyOf / oneOf: report the branch that got furthest, the one whose type fitted and
+    that failed inside the value, else the one whose errors are not just "type"."""
+    context = error.context or []
+    deeper = [e for e in context if len(e.absolute_path) > len(error.absolute_path)]
+    specific = deeper or [e for e in context if e.validator != "type"]
+    if not specific:
+        types: list[Any] = [e.validator_value for e in context if e.validator == "type"]
+        flat = [t for ts in types for t in ([ts] if isinstance(ts, str) else ts)]
+        yield where, f"expected {_expected(flat)}, found {describe(value)}"
+        return
+    seen: set[tuple[Where, str]] = set()
+    for sub in specific:
+        for item in _schema_messages(sub):
+            if item not in seen:
+                seen.add(item)
+                yield item
+
+
+def _one_message(v: str, value: Any, arg: Any) -> str | None:
+    """The message for a keyword that fails one value, or None for one we do not word
+    (jsonschema's own message is used then)."""
+    if v == "type":
+        return f"expected {_expected(arg)}, found {describe(value)}"
+    if v == "enum":
+        choices = [c for c in arg if c is not None]
+        close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"{value!r} is not one of: {', '.join(map(str, choices))}{hint}"
+    if v == "const":
+        return f"must be {json.dumps(arg)}, found {describe(value)}"
+    if v == "format" and arg == "date":
+        return f"{value!r} is not a real date; write an existing date as YYYY-MM-DD"
+    if v == "pattern":
+        hint = PATTERN_HINTS.get(arg, f"text matching {arg}")
+        return f"{value!r} is not in the expected form: write {hint}"
+    if v in ("minimum", "maximum"):
+        word = "at least" if v == "minimum" else "at most"
+        return f"{value} is out of range: must be {word} {arg}"
+    return _size_message(v, value, arg)
+
+
+def _size_message(v: str, value: Any, arg: Any) -> str | None:
+    if v == "minLength":
+        return "must not be empty" if arg <= 1 else f"must be at least {arg} characters long"
+    if v == "maxLength":
+        return f"is {len(value)} characters long; shorten it to at most {arg}"
+    if v in ("minItems", "minProperties"):
+        return f"needs at least {plural(arg, 'item')}; add one"
+    if v in ("maxItems", "maxProperties"):
+        return f"has more than {arg} items; remove the extra ones"
+    if v == "uniqueItems":
+        seen: list[Any] = []
+        dupes = [x for x in value if x in seen or seen.append(x)]  # type: ignore[func-returns-value]
+        return f"lists {dupes[0]!r} more than once; remove the duplicate"
+    return None  # pragma: no cover - a keyword the schemas do not use yet
 
 
 def validate_data(

@@ -77,10 +77,24 @@ def diff_markdown(c: Comparison) -> str:
         f"## Register changes: `{c.base[:7]}` ({_cell(c.base_label)}) → {head}",
         "",
     ]
+    for title, header, rows in _sections(c):
+        if rows:
+            out += [f"### {title}", "", *_table(header, rows)]
+    if not (c.added or c.removed or c.changed or c.reviews):
+        out += ["No changes to improvements or KPIs.", ""]
+    return "\n".join(out)
+
+
+Section = tuple[str, list[str], list[list[str]]]
+"""A table of the Markdown report: its heading, its column names, its rows."""
+
+
+def _sections(c: Comparison) -> list[Section]:
+    """The report's tables, in order; a table without rows is left out."""
     status, targets, edits = _edits(c)
     renames = [(f, Change("file", f.old_path, f.path, "renamed")) for f in c.changed if f.old_path]
     other = renames + edits
-    sections: list[tuple[str, list[str], list[list[str]]]] = [
+    return [
         (
             "New entries",
             ["ID", "Title", "Status", "Owner", "File"],
@@ -149,12 +163,6 @@ def diff_markdown(c: Comparison) -> str:
             [[code(p.path), str(p.line), code(p.json_path), _cell(p.message)] for p in c.problems],
         ),
     ]
-    for title, header, rows in sections:
-        if rows:
-            out += [f"### {title}", "", *_table(header, rows)]
-    if not (c.added or c.removed or c.changed or c.reviews):
-        out += ["No changes to improvements or KPIs.", ""]
-    return "\n".join(out)
 
 
 def _file(f: FileDiff) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from csitools.problems import plural
 if TYPE_CHECKING:
     from csitools.measure.breakdown import Contributors
     from csitools.measure.series import Point
-    from csitools.measure.status import ImprovementStatus, RegisterStatus
+    from csitools.measure.status import ImprovementStatus, RegisterStatus, TargetStatus
     from csitools.measure.sustain import Sustainment
     from csitools.measure.value import Value
 
@@ -119,64 +119,7 @@ def status_dict(status: RegisterStatus) -> dict[str, Any]:
     """The machine-readable status; the shape `csi status --format json` promises."""
     return {
         "as_of": status.as_of.isoformat(),
-        "improvements": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "status": s.status,
-                "health": s.health,
-                "score": s.score,
-                "lane": s.lane,
-                "value": value_dict(s.value),
-                "cycle": s.cycle,
-                "flags": list(s.flags),
-                "targets": [
-                    {
-                        "kpi": t.kpi,
-                        "baseline": _round(t.baseline),
-                        "baseline_from": t.baseline_from,
-                        "target": t.target,
-                        "current": _round(t.current),
-                        "current_period": t.current_period,
-                        "judged": _round(t.judged),
-                        "judged_period": t.judged_period,
-                        "since": _point(t.since),
-                        "progress": _round(t.progress),
-                        "elapsed": _round(t.elapsed),
-                        "due": t.due.isoformat(),
-                        "health": t.health,
-                        "forecast": t.forecast,
-                        "flags": list(t.flags),
-                        "tensions": [
-                            {
-                                "kpi": x.kpi,
-                                "baseline": _round(x.baseline),
-                                "latest": _round(x.latest),
-                                "period": x.period,
-                            }
-                            for x in t.tensions
-                        ],
-                    }
-                    for t in s.targets
-                ],
-                "outcomes": [
-                    {
-                        "cycle": o.cycle,
-                        "closed": o.closed.isoformat(),
-                        "recorded": o.recorded,
-                        "computed": o.computed,
-                        "progress": dict(o.progress),
-                        "measured": {k: _round(v) for k, v in o.measured.items()},
-                    }
-                    for o in s.outcomes
-                ],
-                "updates": [
-                    {"on": u.on.isoformat(), "by": u.by, "text": u.text} for u in s.updates
-                ],
-                "sustain": _sustain(s.sustain),
-            }
-            for s in status.improvements
-        ],
+        "improvements": [_improvement_dict(s) for s in status.improvements],
         "kpis": [
             {
                 "id": k.id,
@@ -188,6 +131,63 @@ def status_dict(status: RegisterStatus) -> dict[str, Any]:
                 "breakdown": _breakdown(k.breakdown),
             }
             for k in status.kpis.values()
+        ],
+    }
+
+
+def _improvement_dict(s: ImprovementStatus) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "title": s.title,
+        "status": s.status,
+        "health": s.health,
+        "score": s.score,
+        "lane": s.lane,
+        "value": value_dict(s.value),
+        "cycle": s.cycle,
+        "flags": list(s.flags),
+        "targets": [_target_dict(t) for t in s.targets],
+        "outcomes": [
+            {
+                "cycle": o.cycle,
+                "closed": o.closed.isoformat(),
+                "recorded": o.recorded,
+                "computed": o.computed,
+                "progress": dict(o.progress),
+                "measured": {k: _round(v) for k, v in o.measured.items()},
+            }
+            for o in s.outcomes
+        ],
+        "updates": [{"on": u.on.isoformat(), "by": u.by, "text": u.text} for u in s.updates],
+        "sustain": _sustain(s.sustain),
+    }
+
+
+def _target_dict(t: TargetStatus) -> dict[str, Any]:
+    return {
+        "kpi": t.kpi,
+        "baseline": _round(t.baseline),
+        "baseline_from": t.baseline_from,
+        "target": t.target,
+        "current": _round(t.current),
+        "current_period": t.current_period,
+        "judged": _round(t.judged),
+        "judged_period": t.judged_period,
+        "since": _point(t.since),
+        "progress": _round(t.progress),
+        "elapsed": _round(t.elapsed),
+        "due": t.due.isoformat(),
+        "health": t.health,
+        "forecast": t.forecast,
+        "flags": list(t.flags),
+        "tensions": [
+            {
+                "kpi": x.kpi,
+                "baseline": _round(x.baseline),
+                "latest": _round(x.latest),
+                "period": x.period,
+            }
+            for x in t.tensions
         ],
     }
 
