@@ -150,38 +150,43 @@ def assess_target(
         )
         judged = after.judged
     if kpi is None or b is None or point is None or judged is None or judged.end <= cycle.opened:
-        return TargetStatus(
-            **base,
-            current=None,
-            current_period=None,
-            progress=None,
-            health="no-data",
-            forecast=None,
-            flags=(),
-            judged_period=after.judged_period if after else None,
-        )
+        return _no_data(base, after.judged_period if after else None)
     assert series is not None
     c, p = point.value, progress(b, target.value, judged.value)
-    flags = [after.flag] if after and after.flag else []
-    if past_threshold(kpi, c):
-        flags.append("threshold-breach")
     pulled = _tensions(kpi, kpis, all_series, as_of, tolerance) if better(kpi, c, b) > 0 else ()
-    if pulled:
-        flags.append("tension")
-    stale = is_stale(point, kpi.review_cadence, as_of)
+    flags = [after.flag] if after and after.flag else []
+    flags += [
+        f for f, on in (("threshold-breach", past_threshold(kpi, c)), ("tension", pulled)) if on
+    ]
     since = [pt for pt in series.points if pt.end > cycle.opened and pt.end <= point.end]
     return TargetStatus(
         **base,
         current=c,
         current_period=point.period,
         progress=round(p, 4),
-        health=target_health(p, e, tolerance, after is not None, stale),
+        health=target_health(
+            p, e, tolerance, after is not None, is_stale(point, kpi.review_cadence, as_of)
+        ),
         forecast=forecast(since, b, target.value, progress(b, target.value, c)),
         flags=tuple(flags),
         tensions=pulled,
         judged=judged.value,
         judged_period=judged.period,
         since=after.since if after else None,
+    )
+
+
+def _no_data(base: dict[str, Any], judged_period: str | None) -> TargetStatus:
+    """A target with no value to judge (no KPI, baseline or period since it opened)."""
+    return TargetStatus(
+        **base,
+        current=None,
+        current_period=None,
+        progress=None,
+        health="no-data",
+        forecast=None,
+        flags=(),
+        judged_period=judged_period,
     )
 
 

@@ -203,6 +203,24 @@ def relative(file: Path, root: Path) -> str:
         return file.as_posix()
 
 
+def _file_away(result: LoadResult, kind: str, doc: Document) -> None:
+    """Put a document where its kind belongs in the result."""
+    if kind == "improvement":
+        result.improvements.append(doc)
+    elif kind == "kpi":
+        result.kpis.append(doc)
+    elif kind == "review":
+        result.reviews.append(doc)
+    elif kind == "people":
+        result.people = doc
+    elif kind == "settings":
+        result.settings = doc
+    elif kind in ("services", "csfs"):
+        setattr(result, kind, doc)
+    else:
+        (result.assessments if kind == "assessment" else result.swots).append(doc)
+
+
 def load_repository(root: Path) -> LoadResult:
     """Read every register file under ``root``; never raises for bad content."""
     result = LoadResult(root=root)
@@ -243,20 +261,7 @@ def load_repository(root: Path) -> LoadResult:
         if doc is None:
             result.broken.add(rel)
             continue
-        if kind == "improvement":
-            result.improvements.append(doc)
-        elif kind == "kpi":
-            result.kpis.append(doc)
-        elif kind == "review":
-            result.reviews.append(doc)
-        elif kind == "people":
-            result.people = doc
-        elif kind == "settings":
-            result.settings = doc
-        elif kind in ("services", "csfs"):
-            setattr(result, kind, doc)
-        else:
-            (result.assessments if kind == "assessment" else result.swots).append(doc)
+        _file_away(result, kind, doc)
     if result.people is None and "register/people.yaml" not in result.broken:
         result.problems.append(
             Problem(
