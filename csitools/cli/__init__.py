@@ -4,7 +4,7 @@ Each command finds the register, calls one function, hands the result to a
 reporter, and turns expected failures into a message and an exit code: 0 clean,
 1 problems found, 2 usage errors. No traceback for bad input. Commands live in
 modules by theme: ``check`` (validate, status), ``publish`` (charts, build), ``serve``,
-``history`` (diff), ``digest`` (digest), ``contribute`` (new, init, import),
+``history`` (diff), ``digest`` (digest), ``contribute`` (new, init), ``spreadsheet`` (import),
 ``derived`` (export, reference). Modules that pull in the heavy libraries (pyarrow and
 pandas through ``validation``, jsonschema, MkDocs, matplotlib) are imported inside the
 commands that use them, so that ``csi --help`` starts fast (``tests/test_startup.py`` keeps it so).
@@ -15,7 +15,7 @@ from __future__ import annotations
 import click
 
 from csitools import __version__
-from csitools.cli import check, contribute, derived, digest, history, publish, serve
+from csitools.cli import check, contribute, derived, digest, history, publish, serve, spreadsheet
 from csitools.cli.common import CONTEXT
 
 
@@ -42,6 +42,7 @@ for command in (
     history.diff,
     digest.digest,
     *contribute.COMMANDS,
+    *spreadsheet.COMMANDS,
     *derived.COMMANDS,
 ):
     main.add_command(command)

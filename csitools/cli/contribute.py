@@ -1,8 +1,8 @@
-"""csi new, init and import: the contributor's workflow.
+"""csi new and csi init: the contributor's workflow (csi import: ``spreadsheet``).
 
-Thin adapters over ``contribute.entries`` (new entries), ``contribute.scaffold`` (new
-registers) and ``contribute.importer`` (import from a spreadsheet). Only this module
-prompts. ``csi export`` and ``csi reference`` live in ``cli.derived``.
+Thin adapters over ``contribute.entries`` (new entries) and ``contribute.scaffold``
+(new registers). Only this module (with ``links``) prompts. ``csi export`` and
+``csi reference`` live in ``cli.derived``.
 """
 
 from __future__ import annotations
@@ -25,12 +25,9 @@ from csitools.contribute.entries import (
     new_entry,
     next_ids,
     render_entry,
-    scalar,
     schema_ref,
     write_entries,
 )
-from csitools.contribute.importer import plan_import
-from csitools.contribute.rows import FIELDS
 from csitools.contribute.scaffold import BadTarget, NotEmpty, init_register
 from csitools.files import Conflict
 from csitools.problems import did_you_mean, plural
@@ -54,7 +51,7 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _register(root: Path) -> Register:
+def register_of(root: Path) -> Register:
     return build_register(load_repository(root))
 
 
@@ -145,7 +142,7 @@ def new(
       $EDITOR "$(csi new --title ...)"
     """
     root = one_root()
-    register = _register(root)
+    register = register_of(root)
     people = {"--owner": owner, "--raised-by": raised_by}
     for flag, value in people.items():
         if value is not None:
@@ -224,10 +221,10 @@ def _write(root: Path, entries: dict[str, str], what: str) -> list[Path]:
     except Conflict as exc:
         raise click.ClickException(f"nothing written: {exc}; run the command again") from exc
     except OSError as exc:
-        raise _cannot_write(root, exc) from exc
+        raise cannot_write(root, exc) from exc
 
 
-def _cannot_write(root: Path, exc: OSError) -> click.ClickException:
+def cannot_write(root: Path, exc: OSError) -> click.ClickException:
     where = display(root, "register")
     return click.ClickException(f"nothing written: cannot write in {where}/: {exc.strerror}")
 
@@ -296,92 +293,5 @@ def init(directory: Path, title: str, force: bool) -> None:
     )
 
 
-def _mapping(maps: tuple[str, ...]) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    for item in maps:
-        column, sep, name = item.rpartition("=")
-        name = name.strip().lower().replace("-", "_")
-        if not sep or not column.strip():
-            raise click.UsageError(f"--map {item!r}: write COLUMN=FIELD, such as 'Ref=ref'")
-        if name not in FIELDS:
-            raise click.UsageError(f"--map {item!r}: FIELD is one of {', '.join(FIELDS)}")
-        mapping[column.strip()] = name
-    return mapping
-
-
-@click.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--map",
-    "maps",
-    multiple=True,
-    metavar="COLUMN=FIELD",
-    help=f"Feed a column to a field; repeatable. FIELD: {', '.join(FIELDS)}.",
-)
-@click.option("--dry-run", is_flag=True, help="Show the entries it would write; write nothing.")
-def import_(file: Path, maps: tuple[str, ...], dry_run: bool) -> None:
-    """Turn a spreadsheet register (CSV) into register entries.
-
-    Understands the columns of the ITIL CSI register example (opportunity no., date
-    raised, size, timescale, description, priority, KPI metric, justification,
-    raised by, to be actioned by, date required by) and common variants (service,
-    owner, status, benefits), whatever their case, spacing or punctuation. Other
-    columns are kept in the summary text unless --map feeds them to a field or to
-    ignore. Dates may be ISO, dd/mm/yyyy or 5 Jan 2026; priority high/medium/low or
-    1 to 5 (1 highest) sets impact and urgency. Values the sheet lacks get defaults
-    marked "# imported: check". Entries take the next free ids. Nothing is written
-    unless every row converts: each bad row is named with its line. People the sheet
-    names but register/people.yaml lacks are listed for you to add.
-
-    \b
-    Examples:
-      csi import cir.csv --dry-run
-      csi import cir.csv --map "Cost centre=ignore" --map "Ticket=ref"
-    """
-    mapping = _mapping(maps)
-    root = one_root()
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(
-            f"{file} is not UTF-8; save it from the spreadsheet as 'CSV UTF-8'"
-        ) from exc
-    try:
-        plan = plan_import(root, _register(root), text, display(Path.cwd(), str(file)), mapping)
-    except OutOfIds as exc:
-        raise click.ClickException(f"nothing written: {exc}") from exc
-    click.echo(problem_lines(plan.problems), nl=False)
-    if plan.problems:
-        n = len({p.line for p in plan.problems})
-        raise click.ClickException(
-            f"nothing written: {plural(n, 'row')} of {file.name} "
-            "cannot be imported; fix them (or use --map) and import again"
-        )
-    for note in plan.notes:
-        click.echo(f"note: {note}")
-    if dry_run:
-        for rel, entry in plan.entries.items():
-            click.echo(f"--- {display(root, rel)}")
-            click.echo(entry, nl=False)
-    else:
-        # The plan was checked in full above; unknown people are the user's to add.
-        try:
-            write_entries(root, plan.entries)
-        except Conflict as exc:
-            raise click.ClickException(f"nothing written: {exc}; import again") from exc
-        except OSError as exc:
-            raise _cannot_write(root, exc) from exc
-        for rel in plan.entries:
-            click.echo(display(root, rel))
-    ids = [rel.split("/")[-1][:8] for rel in plan.entries]
-    span = ids[0] if len(ids) == 1 else f"{ids[0]} to {ids[-1]}"
-    verb = "would import" if dry_run else "imported"
-    click.echo(f"{verb} {plural(len(ids), 'row')} as {span}")
-    if plan.unknown_people:
-        click.echo("add these people to register/people.yaml (check the ids and names):")
-        for pid, name in plan.unknown_people.items():
-            click.echo(f"  - {{id: {pid}, name: {scalar(name, flow=True)}}}")
-
-
-COMMANDS = (new, init, import_)
+COMMANDS = (new, init)
 """What csitools.cli registers from this module."""
