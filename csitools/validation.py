@@ -74,7 +74,7 @@ def _fingerprint(root: Path, as_of: date) -> tuple[object, ...]:
             for path in sorted(base.rglob("*")):
                 # Whatever the loader takes (any case of suffix, a folder or a link in a
                 # file's place): lstat, so a dangling link counts too.
-                if path.suffix.lower() in (*YAML_SUFFIXES, ".csv"):
+                if path.suffix.lower() in (*YAML_SUFFIXES, ".csv", ".xlsx"):
                     st = path.lstat()
                     entries.append((str(path), st.st_mode, st.st_size, st.st_mtime_ns))
     return (str(root.resolve()), as_of, tuple(entries))

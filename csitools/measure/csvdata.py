@@ -41,6 +41,13 @@ class CsvData:
     real: Path | None = None
     cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     _starts: list[int] | None = field(default=None, repr=False)
+    copies: dict[str, list[str]] = field(default_factory=dict)
+    """A column named more than once in the header (Jira writes Labels once per label):
+    the table's names of each copy, the first being the name itself."""
+
+    def columns_of(self, column: str) -> list[str]:
+        """The table's columns that hold ``column``: one, or each of its copies."""
+        return self.copies.get(column, [column])
 
     def line(self, row: int) -> int:
         """The physical line where data row ``row`` (0-based) starts."""
@@ -66,6 +73,30 @@ def _record_starts(real: Path) -> list[int]:
     return starts
 
 
+COPY_MARK = "\u241f"
+"""Joins a repeated column's name and its copy number in the table ("Labels\u241f2")."""
+
+
+def shown(column: str) -> str:
+    """A table column's name as the file writes it (a copy of a repeated column too)."""
+    return column.split(COPY_MARK, 1)[0]
+
+
+def distinct_names(header: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """A table name for each header cell, and the copies of each repeated column."""
+    names: list[str] = []
+    copies: dict[str, list[str]] = {}
+    for name in header:
+        if name in copies or header.count(name) > 1:
+            copies.setdefault(name, [])
+            copy = name if not copies[name] else f"{name}{COPY_MARK}{len(copies[name]) + 1}"
+            copies[name].append(copy)
+            names.append(copy)
+        else:
+            names.append(name)
+    return names, copies
+
+
 def read_csv(
     real: Path, text: str, columns: list[str], kpis: list[str]
 ) -> tuple[CsvData | None, list[Problem]]:
@@ -87,17 +118,19 @@ def read_csv(
         header = next(csv.reader([first.decode("utf-8-sig").rstrip("\r\n")]))
     except UnicodeDecodeError:
         return whole(*_not_utf8(real))
-    present = [c for c in columns if c in header]
+    names, copies = distinct_names(header)
+    present = [copy for c in columns if c in header for copy in copies.get(c, [c])]
     if not present:  # every KPI lacks its columns: each says which, from the header
         return CsvData(text, header, pa.table({}), real), []
     invalid: list[pacsv.InvalidRow] = []
+    given = names if copies else None  # the header's own names, unless some repeat
     try:
-        table = _arrow_read(real, present, invalid)
+        table = _arrow_read(real, present, invalid, names=given)
         if invalid:
             # Telling a quoted line break from a short row needs the slower parse, and only
             # a single-threaded read knows row numbers: read again, both ways.
             invalid.clear()
-            table = _arrow_read(real, present, invalid, careful=True)
+            table = _arrow_read(real, present, invalid, careful=True, names=given)
     except (pa.ArrowException, OSError) as exc:
         if "UTF8" in str(exc):
             return whole(*_not_utf8(real))
@@ -112,20 +145,30 @@ def read_csv(
         return whole(why + "per column, and quote values that contain commas", line)
     if table.num_rows == 0:
         return whole("the file has a header but no data rows; add the data below line 1")
-    return CsvData(text, header, table, real), []
+    return CsvData(text, header, table, real, copies=copies), []
 
 
 def _arrow_read(
-    real: Path, columns: list[str], invalid: list[Any], careful: bool = False
+    real: Path,
+    columns: list[str],
+    invalid: list[Any],
+    careful: bool = False,
+    names: list[str] | None = None,
 ) -> pa.Table:
+    """The columns asked for, as text; ``names``: the table's names for the header's
+    cells (the header line is then skipped), when the header repeats a name."""
+
     def skip(row: Any) -> str:
         invalid.append(row)
         return "skip"
 
     parse = pacsv.ParseOptions(newlines_in_values=careful, invalid_row_handler=skip)
+    read = pacsv.ReadOptions(
+        use_threads=not careful, column_names=names, skip_rows=1 if names else 0
+    )
     return pacsv.read_csv(
         real,
-        read_options=pacsv.ReadOptions(use_threads=not careful),
+        read_options=read,
         parse_options=parse,
         convert_options=pacsv.ConvertOptions(
             include_columns=columns,
@@ -155,9 +198,10 @@ def bad_cells(data: CsvData, column: str, rows: np.ndarray, bad: np.ndarray, wha
     """The first bad cell (line and value), and how many more there are."""
     at = np.flatnonzero(bad)
     value = data.table[column][int(rows[at[0]])].as_py()
-    shown = "an empty cell" if value is None else repr(value)
-    message = f"{shown} is not {what}{more(len(at) - 1)}"
-    return Problem(data.text, data.line(int(rows[at[0]])), f"column {column!r}", message)
+    value_shown = "an empty cell" if value is None else repr(value)
+    message = f"{value_shown} is not {what}{more(len(at) - 1)}"
+    where = f"column {shown(column)!r}"
+    return Problem(data.text, data.line(int(rows[at[0]])), where, message)
 
 
 # -- conversions: a text column -> numpy values, and masks of valid and bad cells -------

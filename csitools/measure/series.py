@@ -37,6 +37,7 @@ from csitools.measure.periods import period_bounds as period_bounds
 from csitools.measure.snapshot import SNAPSHOTS
 from csitools.measure.tickets import BadData, ticket_points
 from csitools.measure.where import NUMBER_HINT
+from csitools.measure.workbook import read_workbook
 from csitools.problems import Problem
 from csitools.register.load import resolved_inside
 from csitools.register.model import EARLIEST, LATEST
@@ -76,7 +77,7 @@ def load_series(
 
     ``sources`` maps a KPI id to its (schema-valid) ``source`` block; csv paths are
     relative to ``root`` and nothing outside it is read. Never raises for bad data."""
-    files: dict[Path, tuple[str, list[str]]] = {}
+    files: dict[tuple[Path, str | None], tuple[str, list[str]]] = {}
     problems: list[Problem] = []
     for kpi, source in sources.items():
         text = str(source["csv"]).replace("\\", "/")
@@ -89,11 +90,17 @@ def load_series(
             why += "it is not read; keep metric data inside it, e.g. under kpis/data/"
             problems.append(Problem(text, 0, "$", why))
             continue
-        files.setdefault(real, (text, []))[1].append(kpi)
+        # One read per file (per sheet of a workbook), whatever number of KPIs use it.
+        files.setdefault((real, source.get("sheet")), (text, []))[1].append(kpi)
     series: dict[str, Series] = {}
-    for real, (text, kpis) in files.items():
+    for (real, sheet), (text, kpis) in files.items():
         columns = list(dict.fromkeys(c for kpi in kpis for c in _columns(sources[kpi])))
-        data, file_problems = read_csv(real, text, columns, kpis)
+        if real.suffix.lower() == ".xlsx":
+            formats = {sources[kpi].get("timestamp_format") for kpi in kpis}
+            fmt = formats.pop() if len(formats) == 1 else None
+            data, file_problems = read_workbook(real, text, columns, kpis, sheet, fmt)
+        else:
+            data, file_problems = read_csv(real, text, columns, kpis)
         problems += file_problems
         if data is None:
             continue
@@ -117,6 +124,9 @@ def _one_series(kpi: str, source: Mapping[str, Any], data: CsvData) -> Series:
     missing = [column for column in _columns(source) if column not in data.header]
     if missing:
         raise BadData(*(_missing(data, kpi, column) for column in missing))
+    repeated = _repeated_misuse(kpi, source, data)
+    if repeated:
+        raise BadData(*repeated)
     if "measure" in source:
         m = ticket_points(kpi, source, data)
         made = Series(kpi, data.text, source["period"], m.points, m.rows, m.skipped, m.groups)
@@ -141,6 +151,31 @@ def _gap_warning(
         labels = pc.utf8_trim_whitespace(data.table["period"])
         line = data.line(int(pc.index(labels, after).as_py()))
     return gap_warning(kpi, data.text, line, series.points)
+
+
+def _repeated_misuse(kpi: str, source: Mapping[str, Any], data: CsvData) -> list[Problem]:
+    """A column the header repeats holds a list (Jira's Labels): only conditions can
+    read it; a ticket's time, key, measure or group needs one value."""
+    measure = source.get("measure") or {}
+    roles = [(source.get(field), field) for field in ("key", "order_by", "time", "breakdown_by")]
+    roles += [
+        (column, f"measure.{kind}")
+        for kind in ("duration", "open", "age")
+        for column in measure.get(kind) or ()
+    ]
+    roles += [(measure.get("column"), "measure.column")]
+    found = []
+    for column, role in roles:
+        if column in data.copies:
+            n = len(data.copies[column])
+            why = (
+                f"column {column!r} appears {n} times in the header (an export writes a list "
+                f"so, such as Jira's Labels); KPI {kpi!r} reads it as source.{role}, which "
+                "needs one value per ticket: only where and share conditions read a repeated "
+                "column"
+            )
+            found.append(Problem(data.text, 1, f"column {column!r}", why))
+    return found
 
 
 def _columns(source: Mapping[str, Any]) -> list[str]:

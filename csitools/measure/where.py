@@ -33,36 +33,48 @@ OPERATORS = (*COMPARISONS, "ne", "in", "not_in")
 
 NUMBER_HINT = "a number; write plain numbers like 1200 or 3.5 (no units or thousands separators)"
 BOOL_HINT = "a boolean; write TRUE/FALSE, true/false or 1/0"
+_PLAIN = NUMBER_HINT.split("; ", 1)[1]
 
 
 def matches(
     data: CsvData, column: str, want: Any, rows: np.ndarray, problems: list[Problem]
 ) -> np.ndarray:
     """Which of ``rows`` (indexes into the file's table) meet the condition ``want`` on
-    ``column``; a bad cell adds a Problem (the first one, and how many more)."""
-    raw = data.table[column].take(rows)
-    if not isinstance(want, Mapping):
-        wanted = want if isinstance(want, list) else [want]
-        return _member(data, column, raw, rows, wanted, problems)
+    ``column``; a bad cell adds a Problem (the first one, and how many more).
+
+    A column the header repeats (Jira's Labels, one per label) holds a list: a value,
+    a list, ``in`` or a comparison holds when one of its cells meets it; ``ne`` and
+    ``not_in`` when none of them has the value (and one has a value)."""
+    copies = [(name, data.table[name].take(rows)) for name in data.columns_of(column)]
+    if isinstance(want, Mapping):
+        conditions = list(want.items())
+    else:
+        conditions = [("in", want if isinstance(want, list) else [want])]
+    numbers: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     hit = np.ones(len(rows), bool)
-    numbers: tuple[np.ndarray, np.ndarray] | None = None
-    for op, arg in want.items():
+    for op, arg in conditions:
         if op in COMPARISONS:
-            if numbers is None:
-                values, valid, bad = parse_numbers(raw)
-                if bad.any():
-                    what = f"a number, and the condition '{op}: {arg:g}' compares numbers; "
-                    what += NUMBER_HINT.split("; ", 1)[1]
-                    problems.append(bad_cells(data, column, rows, bad, what))
-                numbers = values, valid
-            values, valid = numbers
-            hit &= valid & COMPARISONS[op](values, float(arg))
-        elif op == "in":
-            hit &= _member(data, column, raw, rows, list(arg), problems)
-        elif op in ("ne", "not_in"):
+            met = np.zeros(len(rows), bool)
+            for name, raw in copies:
+                if name not in numbers:
+                    values, valid, bad = parse_numbers(raw)
+                    if bad.any():
+                        what = f"a number, and the condition '{op}: {arg:g}' compares numbers; "
+                        problems.append(bad_cells(data, name, rows, bad, what + _PLAIN))
+                    numbers[name] = values, valid
+                values, valid = numbers[name]
+                met |= valid & COMPARISONS[op](values, float(arg))
+            hit &= met
+        elif op in ("in", "ne", "not_in"):
             wanted = list(arg) if isinstance(arg, list) else [arg]
-            present = as_numpy(pc.is_valid(raw))
-            hit &= present & ~_member(data, column, raw, rows, wanted, problems)
+            member = np.zeros(len(rows), bool)
+            for name, raw in copies:
+                member |= _member(data, name, raw, rows, wanted, problems)
+            if op == "in":
+                hit &= member
+            else:
+                present = np.logical_or.reduce([as_numpy(pc.is_valid(raw)) for _, raw in copies])
+                hit &= present & ~member
         else:  # the schema allows only OPERATORS; a message all the same, not a crash
             raise ValueError(f"unknown operator {op!r}; use one of {', '.join(OPERATORS)}")
     return hit

@@ -78,7 +78,7 @@ PATTERN_HINTS = {
     "^[a-z0-9][a-z0-9-]*$": "an id of lower-case letters, digits and dashes, such as 'email-mttr'",
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date as YYYY-MM-DD",
     "^[A-Z]{3}$": "a three-letter ISO 4217 currency code, such as USD",
-    "\\.csv$": "a path to a .csv file",
+    "\\.(csv|xlsx)$": "a path to a .csv file or an .xlsx workbook",
     "^https://": "an https:// address",
     REPOSITORY_URL_PATTERN: "an https:// address such as https://github.com/example/register: a "
     "host name, then a path of letters, digits and - . _ ~ / : @ ! $ + , = %, with no spaces, "

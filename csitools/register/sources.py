@@ -82,6 +82,12 @@ def _check_source(root: Path, kpi: Kpi, headers: dict[Path, list[str] | None]) -
     if real is None:
         yield problem_at(kpi.doc, kpi.path, where, why or "")
         return
+    workbook = real.suffix.lower() == ".xlsx"
+    if "sheet" in kpi.source and not workbook:
+        why = f"source.sheet names a sheet, but {kpi.source['csv']} is not an Excel workbook "
+        yield problem_at(kpi.doc, kpi.path, ("source", "sheet"), why + "(.xlsx); remove sheet")
+    if workbook:
+        return  # its header is read once, with the data: the metrics step names columns
     if real not in headers:
         headers[real] = _header(real)
     header = headers[real]
