@@ -6,8 +6,11 @@ without seconds, '?' for missing values) in a temporary folder, then prints, bes
   - load_series() computing two KPIs from it in one call: monthly MTTR (hours from
     opened_at to resolved_at, mean, last row per number by sys_mod_count, placed by
     resolved_at) and monthly SLA share (made_sla true);
-  - the floor measured in the same run: the same work written directly with pyarrow.csv
-    (include_columns + timestamp_parsers), keep-last per incident and a grouped mean.
+  - load_series() computing the backlog at each month's end and its p90 age in days;
+  - load_series() computing monthly MTTR broken down by assignment group;
+  - beside each, the floor measured in the same run: the same work written directly with
+    pyarrow.csv (include_columns + timestamp_parsers), keep-last per incident, a grouped
+    mean or numpy at each month's end (benchmarks/ticketfloors.py), and the ratio.
 
 Usage: python benchmarks/metrics.py [--rows 1000000]
 """
@@ -27,6 +30,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from csitools.measure.series import load_series
+
+try:  # run as a script from the repository: python benchmarks/metrics.py
+    from ticketfloors import backlog_floor, breakdown_floor
+except ImportError:  # imported as benchmarks.metrics
+    from benchmarks.ticketfloors import backlog_floor, breakdown_floor
 
 # The header of /work/shared/data/servicenow-incident-event-log.csv.
 HEADER_LINE = (
@@ -177,24 +185,82 @@ def main() -> None:
             "sla": {**common, "measure": {"share": {"made_sla": True}}},
         }
 
-        # Both must say the same before their times mean anything.
-        series, problems = load_series(sources, root)
-        assert problems == [], problems
-        mttr, sla = floor(path)
-        for name, expected in (("mttr", mttr), ("sla", sla)):
-            got = {p.period: p.value for p in series[name].points}
-            assert got.keys() == expected.keys(), (name, got.keys(), expected.keys())
-            assert all(abs(got[k] - expected[k]) < 1e-9 for k in got), name
+        backlog = {
+            "csv": "kpis/data/incidents.csv",
+            "key": "number",
+            "order_by": "sys_mod_count",
+            "timestamp_format": DAY_FIRST,
+            "period": "month",
+        }
+        snapshots = {
+            "open": {**backlog, "measure": {"open": OPEN_AND_RESOLVED}, "aggregate": "count"},
+            "age": {**backlog, "measure": {"age": OPEN_AND_RESOLVED}, "aggregate": "p90"},
+        }
+        by_group = {
+            "mttr": {
+                **sources["mttr"],
+                "breakdown_by": "assignment_group",
+            }
+        }
+        rows = [
+            ("monthly MTTR + SLA share", sources, lambda: floor(path), _check_mttr_sla),
+            (
+                "backlog + p90 age, month ends",
+                snapshots,
+                lambda: backlog_floor(path),
+                _backlog,
+            ),
+            ("MTTR by assignment group", by_group, lambda: breakdown_floor(path), _breakdown),
+        ]
+        print("timings (best of 3; floor: pyarrow.csv + parsers, pandas, numpy):")
+        print(f"  {'KPIs':32} {'load_series':>12} {'floor':>8} {'ratio':>7}")
+        for name, kpis, floor_of, check in rows:
+            # Both must say the same before their times mean anything.
+            series, problems = load_series(kpis, root)
+            assert problems == [], problems
+            check(series, floor_of())
+            # Interleaved, so that a busy moment on the machine does not favour one side.
+            t_ours, t_floor = float("inf"), float("inf")
+            for _ in range(3):
+                t_ours = min(t_ours, best(lambda kpis=kpis: load_series(kpis, root), 1))
+                t_floor = min(t_floor, best(floor_of, 1))
+            ratio = t_ours / t_floor
+            print(f"  {name:32} {t_ours:10.3f} s {t_floor:6.3f} s {ratio:7.2f}")
+        print("  (target: ratio <= 1.5)")
 
-        # Interleaved, so that a busy moment on the machine does not favour one side.
-        t_ours, t_floor = float("inf"), float("inf")
-        for _ in range(3):
-            t_ours = min(t_ours, best(lambda: load_series(sources, root), 1))
-            t_floor = min(t_floor, best(lambda: floor(path), 1))
-        print("timings (best of 3):")
-        print(f"  load_series: monthly MTTR + SLA share   {t_ours:7.3f} s")
-        print(f"  floor: pyarrow.csv + parsers + groupby  {t_floor:7.3f} s")
-        print(f"  ratio                                   {t_ours / t_floor:7.2f}  (target <= 1.5)")
+
+OPEN_AND_RESOLVED = ["opened_at", "resolved_at"]
+
+
+def _same(name: str, got: dict[Any, float], expected: dict[Any, float]) -> None:
+    assert got.keys() == expected.keys(), (name, sorted(got)[:3], sorted(expected)[:3])
+    assert all(abs(got[k] - expected[k]) < 1e-9 for k in got), name
+
+
+def _values(series: Any) -> dict[str, float]:
+    return {p.period: p.value for p in series.points}
+
+
+def _check_mttr_sla(series: dict[str, Any], expected: Any) -> None:
+    mttr, sla = expected
+    _same("mttr", _values(series["mttr"]), mttr)
+    _same("sla", _values(series["sla"]), sla)
+
+
+def _backlog(series: dict[str, Any], expected: Any) -> None:
+    counts, ages = expected
+    _same("open", _values(series["open"]), counts)
+    _same("age", _values(series["age"]), ages)
+
+
+def _breakdown(series: dict[str, Any], expected: Any) -> None:
+    mttr, per_group = expected
+    _same("mttr", _values(series["mttr"]), mttr)
+    table = series["mttr"].groups.table
+    got = {(p, g): cell for p, groups in table.items() for g, cell in groups.items()}
+    assert got.keys() == per_group.keys()
+    assert all(got[k][0] == per_group[k][0] for k in got), "tickets per group"
+    _same("by group", {k: v[1] for k, v in got.items()}, {k: v[1] for k, v in per_group.items()})
 
 
 if __name__ == "__main__":
