@@ -15,7 +15,17 @@ from __future__ import annotations
 import click
 
 from csitools import __version__
-from csitools.cli import check, contribute, derived, digest, history, publish, serve, spreadsheet
+from csitools.cli import (
+    check,
+    contribute,
+    derived,
+    digest,
+    history,
+    publish,
+    report,
+    serve,
+    spreadsheet,
+)
 from csitools.cli.common import CONTEXT
 
 
@@ -44,5 +54,6 @@ for command in (
     *contribute.COMMANDS,
     *spreadsheet.COMMANDS,
     *derived.COMMANDS,
+    *report.COMMANDS,
 ):
     main.add_command(command)

@@ -59,7 +59,7 @@ def export(fmt: str, as_of: datetime | None, out: Path | None, force: bool) -> N
 
     root = one_root()
     if out is not None:
-        _check_out(root, out, force)
+        check_out(root, out, force)
     validation = validate_repository(root, as_of.date() if as_of else None)
     warn_problems(validation)
     text = export_csv(validation) if fmt == "csv" else export_json(validation)
@@ -76,7 +76,7 @@ def export(fmt: str, as_of: datetime | None, out: Path | None, force: bool) -> N
     click.echo(f"wrote {plural(n, 'improvement')} to {out}", err=True)
 
 
-def _check_out(root: Path, out: Path, force: bool) -> None:
+def check_out(root: Path, out: Path, force: bool) -> None:
     """Refuse an --out that is not a regular file or a new one (a link, a device), that
     lies in the register's own folders, or (unless ``force``) that git tracks: the
     export replaces it whole."""
