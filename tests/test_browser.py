@@ -53,8 +53,16 @@ FLAGS = [
 ]
 
 
-@pytest.fixture(scope="module")
+_SHARED: dict[str, object] = {}
+"""The site and the browser, once per session: other browser test modules import these
+fixtures, and pytest keeps one instance of a session fixture per module that holds it."""
+
+
+@pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if "site" in _SHARED:
+        yield str(_SHARED["site"])
+        return
     root = copy_sample(tmp_path_factory.mktemp("browser") / "repo")
     (root / "register" / "CSI-0099-payload.yaml").write_text(
         payload_entry().replace("CSI-0003", "CSI-0099").replace("alice", "afitzgerald")
@@ -66,6 +74,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         result = CliRunner().invoke(main, ["build", "--as-of", "2026-11-23"])
     assert result.exit_code == 0, result.output
     with served(root / "site") as base:
+        _SHARED["site"] = base
         yield base
 
 
@@ -95,10 +104,14 @@ def served(folder: Path) -> Iterator[str]:
         server.wait(timeout=5)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
+    if "browser" in _SHARED:
+        yield _SHARED["browser"]
+        return
     with playwright.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        _SHARED["browser"] = b
         yield b
         b.close()
 
@@ -171,10 +184,10 @@ def test_register_table_sorts_by_a_column(site: str, page) -> None:  # type: ign
     page.goto(site + "register/")
     header = page.locator(".csi-sortable th", has_text="Score")
     header.click()
-    scores = page.locator(".csi-sortable tbody tr td:nth-child(7)").all_inner_texts()
+    scores = page.locator(".csi-sortable tbody tr td:nth-child(8)").all_inner_texts()
     assert [float(s) for s in scores] == sorted(float(s) for s in scores)
     header.click()
-    scores = page.locator(".csi-sortable tbody tr td:nth-child(7)").all_inner_texts()
+    scores = page.locator(".csi-sortable tbody tr td:nth-child(8)").all_inner_texts()
     assert [float(s) for s in scores] == sorted((float(s) for s in scores), reverse=True)
 
 
@@ -189,7 +202,7 @@ def test_register_headers_are_buttons_a_keyboard_can_press(site: str, page) -> N
     assert header.get_attribute("aria-sort") == "ascending"
     page.keyboard.press("Space")
     assert header.get_attribute("aria-sort") == "descending"
-    scores = page.locator(".csi-sortable tbody tr td:nth-child(7)").all_inner_texts()
+    scores = page.locator(".csi-sortable tbody tr td:nth-child(8)").all_inner_texts()
     assert [float(s) for s in scores] == sorted((float(s) for s in scores), reverse=True)
     assert page.get_by_role("button", name="Score", exact=True).count() == 1  # arrow not named
 
@@ -207,24 +220,24 @@ def test_register_sorts_dates_as_dates_and_health_by_severity(site: str, page) -
 
     header = page.locator(".csi-sortable th", has_text="Next target")
     header.click()
-    dues = column(9)
+    dues = column(10)
     dated = [d for d in dues if d != "—"]
     assert len({d[:4] for d in dated}) > 1 and len({d[:7] for d in dated}) > 2
     assert dated == sorted(dated)  # the whole date, not the year alone
     assert dues == dated + ["—"] * (len(dues) - len(dated))  # no date: last
     header.click()
-    dues = column(9)
+    dues = column(10)
     assert dues == sorted(dated, reverse=True) + ["—"] * (len(dues) - len(dated))
 
     header = page.locator(".csi-sortable th", has_text="Health")
     header.click()
-    healths = column(6)
+    healths = column(3)
     judged = [h for h in healths if h != "not measured"]
     assert len(set(judged)) > 3
     assert judged == sorted(judged, key=HEALTH.index)  # worst first, not alphabetical
     assert healths == judged + ["not measured"] * (len(healths) - len(judged))
     header.click()
-    healths = column(6)
+    healths = column(3)
     assert healths[: len(judged)] == sorted(judged, key=HEALTH.index, reverse=True)
     assert set(healths[len(judged) :]) == {"not measured"}
 

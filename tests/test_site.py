@@ -114,7 +114,7 @@ def test_benefits_page(built: Path) -> None:
 @pytest.mark.slow
 def test_register_table_lists_every_improvement(built: Path) -> None:
     page = article(built, "register/index.html")
-    assert 'class="csi-sortable"' in page
+    assert 'class="csi-sortable csi-filterable"' in page
     rows = re.findall(r"<tr>\s*<td><a href=\"../improvements/(CSI-\d{4})/\">", page)
     assert rows == ["CSI-0001", "CSI-0002"]
 

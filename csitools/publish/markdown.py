@@ -164,7 +164,7 @@ _ATTRIBUTES = {
     "input": {"checked", "disabled", "name"},
     "label": {"for"},
     "ol": {"start"},
-    "span": {"data-sort"},
+    "span": {"data-sort", "data-facet", "data-value", "data-label"},
     "td": {"align", "colspan", "rowspan", "style"},
     "th": {"align", "colspan", "rowspan", "scope", "style"},
 }

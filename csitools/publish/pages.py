@@ -56,6 +56,7 @@ from csitools.publish.markdown import (
     mailto,
     safe_md,
 )
+from csitools.publish.portfolio import filter_query, progress_bar, row_facets
 from csitools.publish.reviewpages import (
     ReviewViews,
     pack_context,
@@ -334,6 +335,9 @@ def _common(site: Site) -> dict[str, Any]:
         commit_link=lambda rev: commit_link(reg.settings.repository_url, rev.commit, rev.short),
         edit_url=lambda imp: edit_url(reg.settings, imp.path),
         **analysis_helpers(reg, site.status),
+        row_facets=lambda imp, st: row_facets(imp, st, names),
+        filter_query=filter_query,
+        progress_bar=progress_bar,
     )
 
 

@@ -50,9 +50,113 @@
       th.addEventListener("click", sort); // the button's click (and Enter, Space) bubbles here
     });
   }
+  // Filters over a .csi-filterable table, built from the facets each row carries
+  // (empty spans: data-facet, data-value, data-label, data-sort for the order). The
+  // choice lives in the address (?health=at-risk&lane=quick-win), so a filtered view
+  // can be shared; without JavaScript the whole table shows and no filter is offered.
+  var FACETS = [["status", "Lifecycle"], ["health", "Health"], ["service", "Service"],
+    ["owner", "Owner"], ["lane", "Lane"]];
+  function rowFacets(row) {
+    var out = {};
+    row.querySelectorAll("[data-facet]").forEach(function (f) {
+      var name = f.getAttribute("data-facet");
+      (out[name] = out[name] || []).push(f.getAttribute("data-value"));
+    });
+    return out;
+  }
+  function options(table, name) {
+    var seen = {}, list = [];
+    table.querySelectorAll('[data-facet="' + name + '"]').forEach(function (f) {
+      var value = f.getAttribute("data-value");
+      if (seen[value]) return;
+      seen[value] = true;
+      list.push({ value: value, label: f.getAttribute("data-label") || value,
+        order: f.getAttribute("data-sort") });
+    });
+    list.sort(function (a, b) {
+      if (a.order !== null && b.order !== null && a.order !== b.order) return a.order < b.order ? -1 : 1;
+      return a.label.toLowerCase() < b.label.toLowerCase() ? -1 : 1;
+    });
+    return list;
+  }
+  function setupFilters(table) {
+    var wrap = table.closest(".csi-filterable");
+    var form = document.createElement("form");
+    form.className = "csi-filters";
+    form.setAttribute("role", "search");
+    form.setAttribute("aria-label", "Filter the register");
+    var params = new URLSearchParams(window.location.search);
+    var selects = {};
+    FACETS.forEach(function (facet) {
+      var list = options(table, facet[0]);
+      if (!list.length) return;
+      var label = document.createElement("label");
+      var select = document.createElement("select");
+      select.name = facet[0];
+      label.appendChild(document.createTextNode(facet[1] + " "));
+      var all = document.createElement("option");
+      all.value = "";
+      all.textContent = "all";
+      select.appendChild(all);
+      list.forEach(function (o) {
+        var opt = document.createElement("option");
+        opt.value = o.value;
+        opt.textContent = o.label;
+        select.appendChild(opt);
+      });
+      var wanted = params.get(facet[0]);
+      if (wanted !== null && list.some(function (o) { return o.value === wanted; })) select.value = wanted;
+      label.appendChild(select);
+      form.appendChild(label);
+      selects[facet[0]] = select;
+      select.addEventListener("change", function () { apply(true); });
+    });
+    var clear = document.createElement("button");
+    clear.type = "button";
+    clear.className = "md-button csi-filters__clear";
+    clear.textContent = "Show all";
+    form.appendChild(clear);
+    var count = document.createElement("p");
+    count.className = "csi-filters__count";
+    count.setAttribute("aria-live", "polite");
+    form.appendChild(count);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    clear.addEventListener("click", function () {
+      Object.keys(selects).forEach(function (k) { selects[k].value = ""; });
+      apply(true);
+    });
+    wrap.insertBefore(form, wrap.firstChild);
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    function apply(remember) {
+      var shown = 0;
+      rows.forEach(function (row) {
+        var facets = rowFacets(row);
+        var ok = Object.keys(selects).every(function (k) {
+          var v = selects[k].value;
+          return v === "" || (facets[k] || []).indexOf(v) >= 0;
+        });
+        row.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      count.textContent = shown === rows.length ? "Showing all " + rows.length + " improvements."
+        : "Showing " + shown + " of " + rows.length + " improvements.";
+      clear.hidden = shown === rows.length && Object.keys(selects).every(function (k) { return selects[k].value === ""; });
+      if (remember) {
+        var next = new URLSearchParams(window.location.search);
+        FACETS.forEach(function (f) { next.delete(f[0]); });
+        Object.keys(selects).forEach(function (k) { if (selects[k].value) next.set(k, selects[k].value); });
+        var query = next.toString();
+        window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+      }
+    }
+    apply(false);
+  }
   function init() {
     document.querySelectorAll(".csi-sortable table").forEach(function (t) {
       if (!t.dataset.csiSortable) { t.dataset.csiSortable = "1"; setup(t); }
+    });
+    document.querySelectorAll(".csi-filterable table").forEach(function (t) {
+      if (!t.dataset.csiFilterable) { t.dataset.csiFilterable = "1"; setupFilters(t); }
     });
   }
   if (window.document$ && window.document$.subscribe) {
