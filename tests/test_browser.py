@@ -54,8 +54,8 @@ FLAGS = [
 
 
 _SHARED: dict[str, object] = {}
-"""The site and the browser, once per session: other browser test modules import these
-fixtures, and pytest keeps one instance of a session fixture per module that holds it."""
+"""The site, built once per session: other browser test modules import the fixture, and
+pytest keeps one instance of a session fixture per module that holds it."""
 
 
 @pytest.fixture(scope="session")
@@ -104,14 +104,10 @@ def served(folder: Path) -> Iterator[str]:
         server.wait(timeout=5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if "browser" in _SHARED:
-        yield _SHARED["browser"]
-        return
     with playwright.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        _SHARED["browser"] = b
         yield b
         b.close()
 

@@ -65,13 +65,15 @@ def test_home_counts_open_the_filtered_register(site: str, page) -> None:  # noq
         count = row.locator("td:nth-child(2) a")
         expected = int(count.inner_text())
         count.click()
+        page.wait_for_url(f"{site}register/?health={health}")
         page.wait_for_load_state("networkidle")
-        assert page.url == f"{site}register/?health={health}"
         assert _visible_health(page) == [health] * expected
     page.goto(site)
     row = page.locator("article tr", has=page.locator(".csi-status--in-progress")).first
     expected = int(row.locator("td:nth-child(2)").inner_text())
     row.locator("td:nth-child(2) a").click()
+    page.wait_for_url(f"{site}register/?status=in-progress")
+    page.wait_for_load_state("networkidle")
     statuses = page.locator(f"{ROWS}:visible td:nth-child(4)").all_inner_texts()
     assert statuses == ["in-progress"] * expected
 
