@@ -143,13 +143,7 @@ def new(
     """
     root = one_root()
     register = register_of(root)
-    people = {"--owner": owner, "--raised-by": raised_by}
-    for flag, value in people.items():
-        if value is not None:
-            try:
-                _person_check(register, flag)(value)
-            except click.BadParameter as exc:
-                raise click.UsageError(exc.format_message()) from exc
+    _check_people(register, {"--owner": owner, "--raised-by": raised_by})
     values: dict[str, Any] = {
         "title": title and _title_check(title),
         "summary": summary,
@@ -160,15 +154,7 @@ def new(
         "size": size,
         **scores,
     }
-    missing = [k for k, v in values.items() if v is None]
-    if missing and not _interactive():
-        flags = ", ".join("--" + k.replace("_", "-") for k in missing)
-        raise click.UsageError(
-            f"missing {flags}; give them as options, or run csi new on a terminal to be asked"
-        )
-    for key in missing:
-        values[key] = _ask(key, values, register)
-    if missing:  # on a terminal: ask for the optional links too
+    if _complete(values, register):  # on a terminal: ask for the optional links too
         services, csf, assessment = ask_links(register, values, services, csf, assessment)
     try:
         id_ = next_ids(root)[0]
@@ -177,18 +163,47 @@ def new(
     data = new_entry(id_, values, services, raised_on.date() if raised_on else None)
     data |= {k: v for k, v in (("csf", csf), ("assessment", assessment)) if v}
     rel = entry_path(id_, values["title"])
-    text = render_entry(
-        data,
-        schema_ref(root, "improvement"),
-        currency=register.settings.currency,
-        known=catalogue_examples(register.catalogue),
-    )
-    _write(root, {rel: text}, "the entry")
+    _write(root, {rel: _entry_text(root, register, data)}, "the entry")
     click.echo(display(root, rel))
     click.echo(
         f"created {id_}: fill in what applies (optional fields are commented), "
         "run csi validate, then open a pull request",
         err=True,
+    )
+
+
+def _check_people(register: Register, people: dict[str, str | None]) -> None:
+    """The people the options name (``{flag: id}``) are in people.yaml: a usage error
+    otherwise, before anything is asked."""
+    for flag, value in people.items():
+        if value is not None:
+            try:
+                _person_check(register, flag)(value)
+            except click.BadParameter as exc:
+                raise click.UsageError(exc.format_message()) from exc
+
+
+def _complete(values: dict[str, Any], register: Register) -> bool:
+    """Ask for what the options leave out (or refuse, when no one is at a terminal).
+    Whether anything was asked."""
+    missing = [k for k, v in values.items() if v is None]
+    if missing and not _interactive():
+        flags = ", ".join("--" + k.replace("_", "-") for k in missing)
+        raise click.UsageError(
+            f"missing {flags}; give them as options, or run csi new on a terminal to be asked"
+        )
+    for key in missing:
+        values[key] = _ask(key, values, register)
+    return bool(missing)
+
+
+def _entry_text(root: Path, register: Register, data: dict[str, Any]) -> str:
+    """The new entry's YAML, with hints that name the register's own services and CSFs."""
+    return render_entry(
+        data,
+        schema_ref(root, "improvement"),
+        currency=register.settings.currency,
+        known=catalogue_examples(register.catalogue),
     )
 
 

@@ -12,7 +12,7 @@ import tempfile
 import threading
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from csitools.history.git import NULL_SHA, GitError, complaint, spawn
 from csitools.history.tracked import TrackedData, is_tracked_path, read_tracked
@@ -83,6 +83,16 @@ def _parse_record(record: bytes, prefix: str, short: int) -> Commit:
     return Commit(sha, sha[:short], date, author, email, subject, tuple(files))
 
 
+def _read_blobs(cat_out: IO[bytes]) -> dict[str, TrackedData | str]:
+    """The tracked fields of each blob ``git cat-file --batch`` returns, by blob id."""
+    data: dict[str, TrackedData | str] = {}
+    while header := cat_out.readline():
+        parts = header.split()
+        if len(parts) == 3:  # else "<id> missing"
+            data[parts[0].decode()] = read_tracked(cat_out.read(int(parts[2]) + 1)[:-1], "")
+    return data
+
+
 def read_log(
     root: Path, head: str, prefix: str, short: int
 ) -> tuple[list[Commit], dict[str, TrackedData | str]]:
@@ -126,12 +136,8 @@ def read_log(
 
         feeder = threading.Thread(target=feed, name="csi-git-log", daemon=True)
         feeder.start()
-        data: dict[str, TrackedData | str] = {}
         try:
-            while header := cat_out.readline():
-                parts = header.split()
-                if len(parts) == 3:  # else "<id> missing"
-                    data[parts[0].decode()] = read_tracked(cat_out.read(int(parts[2]) + 1)[:-1], "")
+            data = _read_blobs(cat_out)
         except BaseException:
             log.kill()
             cat.kill()

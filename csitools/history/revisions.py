@@ -206,24 +206,34 @@ def _build(
             if change.status == "R":
                 flags.append("renamed")
             known = last_good.get("id")
-            out.append(
-                Revision(
-                    commit=commit.sha,
-                    short=commit.short,
-                    date=commit.date,
-                    author=commit.author,
-                    email=commit.email,
-                    subject=commit.subject,
-                    path_at_commit=change.path,
-                    id=str(known) if known else file_id(change.path),
-                    changes=changes,
-                    flags=tuple(flags),
-                    renamed_from=change.old_path if change.status == "R" else None,
-                    note=note,
-                )
-            )
+            entry_id = str(known) if known else file_id(change.path)
+            out.append(_revision(commit, change, entry_id, changes, tuple(flags), note))
         revisions[key] = tuple(reversed(out))
     return dict(sorted(revisions.items()))
+
+
+def _revision(
+    commit: Commit,
+    change: FileChange,
+    entry_id: str,
+    changes: tuple[Change, ...],
+    flags: tuple[str, ...],
+    note: str,
+) -> Revision:
+    return Revision(
+        commit=commit.sha,
+        short=commit.short,
+        date=commit.date,
+        author=commit.author,
+        email=commit.email,
+        subject=commit.subject,
+        path_at_commit=change.path,
+        id=entry_id,
+        changes=changes,
+        flags=flags,
+        renamed_from=change.old_path if change.status == "R" else None,
+        note=note,
+    )
 
 
 def status_timeline(revisions: Sequence[Revision]) -> list[StatusStep]:
