@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -238,6 +238,35 @@ def mkdocs_messages(level: int) -> Iterator[None]:
         logger.setLevel(before)
 
 
+def _check_charts_out(root: Path, out_dir: Path) -> None:
+    """Refuse an --out that is not a folder or lies in the register's own folders."""
+    blocker = in_the_way(out_dir)
+    if blocker is not None:
+        raise click.BadParameter(
+            f"{_shown(blocker)} is {file_kind(blocker)}, not a folder; choose another folder",
+            param_hint="'--out'",
+        )
+    # site_config/docs/charts is fine (hand-written pages may show them), the rest is not.
+    if (name := kept_folder_of(out_dir, root, ("register", "kpis", "reviews", ".git"))) is not None:
+        raise click.BadParameter(
+            f"{_shown(out_dir)} is inside {name}/, which holds the register's own files; "
+            "choose a folder of its own, such as charts",
+            param_hint="'--out'",
+        )
+
+
+def _foreign(paths: Sequence[Path], manifest: Path) -> click.BadParameter:
+    """Files in the chart folder that csi did not write: it wrote nothing, and says so."""
+    them = "it" if len(paths) == 1 else "them"
+    return click.BadParameter(
+        f"{', '.join(_shown(path) for path in paths)}: csi did not write {them} (not "
+        f"listed in {_shown(manifest)}, not a csitools chart) and never overwrites a "
+        f"file it did not write, so it wrote nothing; move {them} away, or choose another "
+        "folder",
+        param_hint="'--out'",
+    )
+
+
 @click.command()
 @AS_OF
 @click.option(
@@ -274,19 +303,7 @@ def charts(as_of: datetime | None, out_dir: Path, png: bool, jobs: int | None) -
     from csitools.validation import validate_repository
 
     root = one_root()
-    blocker = in_the_way(out_dir)
-    if blocker is not None:
-        raise click.BadParameter(
-            f"{_shown(blocker)} is {file_kind(blocker)}, not a folder; choose another folder",
-            param_hint="'--out'",
-        )
-    # site_config/docs/charts is fine (hand-written pages may show them), the rest is not.
-    if (name := kept_folder_of(out_dir, root, ("register", "kpis", "reviews", ".git"))) is not None:
-        raise click.BadParameter(
-            f"{_shown(out_dir)} is inside {name}/, which holds the register's own files; "
-            "choose a folder of its own, such as charts",
-            param_hint="'--out'",
-        )
+    _check_charts_out(root, out_dir)
     day = as_of.date() if as_of else date.today()
     validation = validate_repository(root, day)
     warn_problems(validation)
@@ -307,14 +324,7 @@ def charts(as_of: datetime | None, out_dir: Path, png: bool, jobs: int | None) -
         else:
             report = render_charts(specs, out_dir, cache, fmt, jobs=jobs, signer=signer)
     except ForeignFiles as exc:
-        them = "it" if len(exc.paths) == 1 else "them"
-        raise click.BadParameter(
-            f"{', '.join(_shown(path) for path in exc.paths)}: csi did not write {them} (not "
-            f"listed in {_shown(exc.manifest)}, not a csitools chart) and never overwrites a "
-            f"file it did not write, so it wrote nothing; move {them} away, or choose another "
-            "folder",
-            param_hint="'--out'",
-        ) from exc
+        raise _foreign(exc.paths, exc.manifest) from exc
     except OSError as exc:
         raise click.ClickException(f"could not write the charts: {_os_error(exc)}") from exc
     for path in report.written:

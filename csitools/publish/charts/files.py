@@ -110,20 +110,7 @@ def render_charts(
     keyed = [(spec, cache_dir / f"{cache_key(spec)}.{fmt}") for spec in specs]
     signed = _signatures(cache_dir / f"{SIGNATURES}-{fmt}")
     todo = [(spec, path) for spec, path in keyed if not _vouched(path, signed, signer)]
-    workers = min(jobs or _cpu_count(), len(todo))
-    serial = todo
-    if workers > 1 and len(todo) >= SERIAL_BELOW:
-        try:
-            _render_pool(todo, fmt, workers, progress)
-            serial = []
-        except BrokenProcessPool:
-            # Workers could not start or died (no semaphores, an unimportable __main__
-            # under forkserver): draw what is missing here rather than fail the build.
-            serial = [(spec, path) for spec, path in todo if not _vouched(path, signed, signer)]
-    for spec, path in serial:
-        _render_to(spec, fmt, path)
-        if progress:
-            progress()
+    _draw(todo, fmt, jobs, progress, lambda path: _vouched(path, signed, signer))
     if progress:
         for _ in range(len(keyed) - len(todo)):  # the cached ones are done too
             progress()
@@ -144,20 +131,57 @@ def render_charts(
     written = [target for target, _ in charts]
     removed = 0
     if signer is not None:
-        keep = {path.name for _, path in keyed}
-        for name in sorted(set(signed) - keep):  # csi's own entries only, checked
-            if _vouched(cache_dir / name, signed, signer):
-                (cache_dir / name).unlink()
-                removed += 1
-        now = {
-            path.name: signer.sign(path.name, data)
-            for (_, path), (_, data) in zip(keyed, charts, strict=True)
-        }
-        if now != signed:
-            signatures = json.dumps(now, sort_keys=True).encode()
-            replace_file(cache_dir / f"{SIGNATURES}-{fmt}", signatures, durable=False)
+        cached = [(path, data) for (_, path), (_, data) in zip(keyed, charts, strict=True)]
+        removed = _keep_signed(cache_dir, fmt, cached, signed, signer)
     pruned = _prune(manifest, earlier | current, current, fmt)
     return RenderReport(tuple(written), len(todo), len(keyed) - len(todo), removed, pruned)
+
+
+def _draw(
+    todo: list[tuple[ChartSpec, Path]],
+    fmt: str,
+    jobs: int | None,
+    progress: Callable[[], None] | None,
+    drawn: Callable[[Path], bool],
+) -> None:
+    """Draw the charts of ``todo`` into their cache paths: in a process pool when there
+    are enough of them, else (or when the pool breaks) here, one by one."""
+    workers = min(jobs or _cpu_count(), len(todo))
+    serial = todo
+    if workers > 1 and len(todo) >= SERIAL_BELOW:
+        try:
+            _render_pool(todo, fmt, workers, progress)
+            serial = []
+        except BrokenProcessPool:
+            # Workers could not start or died (no semaphores, an unimportable __main__
+            # under forkserver): draw what is missing here rather than fail the build.
+            serial = [(spec, path) for spec, path in todo if not drawn(path)]
+    for spec, path in serial:
+        _render_to(spec, fmt, path)
+        if progress:
+            progress()
+
+
+def _keep_signed(
+    cache_dir: Path,
+    fmt: str,
+    cached: list[tuple[Path, bytes]],
+    signed: dict[str, str],
+    signer: Signer,
+) -> int:
+    """Delete the cache entries csi wrote that no spec uses now, and sign the ones in
+    use; how many were deleted."""
+    removed = 0
+    keep = {path.name for path, _ in cached}
+    for name in sorted(set(signed) - keep):  # csi's own entries only, checked
+        if _vouched(cache_dir / name, signed, signer):
+            (cache_dir / name).unlink()
+            removed += 1
+    now = {path.name: signer.sign(path.name, data) for path, data in cached}
+    if now != signed:
+        signatures = json.dumps(now, sort_keys=True).encode()
+        replace_file(cache_dir / f"{SIGNATURES}-{fmt}", signatures, durable=False)
+    return removed
 
 
 SIGNATURES = ".csi-signatures"
