@@ -21,6 +21,7 @@ from typing import Any
 from csitools.history.asof import statuses_then
 from csitools.history.git import HistoryUnavailable
 from csitools.history.revisions import load_history
+from csitools.problems import plural
 from csitools.publish.cachetrust import Signer, TrackedCache, checkout_signer, refuse_tracked
 from csitools.publish.charts.files import ForeignFiles, render_charts
 from csitools.publish.charts.specs import chart_specs
@@ -75,6 +76,35 @@ def _asset(path: str) -> bytes:
     return resources.files("csitools.publish").joinpath("assets", Path(path).name).read_bytes()
 
 
+def _draw_charts(
+    content: SiteContent,
+    validation: Validation,
+    cache: Path,
+    as_of: date,
+    say: Callable[[str], None],
+) -> dict[str, Chart]:
+    """Draw (or take from the cache) every chart, add its file to ``content``, and
+    return the charts the pages may show, by name."""
+    specs = chart_specs(validation.register, validation.series, validation.status, as_of)
+    try:
+        report = render_charts(
+            specs, cache / "site-charts", cache / "charts", signer=content.signer
+        )
+    except ForeignFiles as exc:
+        raise ContentError(f"the charts cannot be written: {exc}") from exc
+    except OSError as exc:
+        raise ContentError(f"the charts cannot be written: {os_error_words(exc)}") from exc
+    by_name = {p.stem: p for p in report.written}
+    drawn: dict[str, Chart] = {}
+    for spec in specs:
+        if spec.name in by_name:
+            site_path = f"charts/{spec.name}.svg"
+            drawn[spec.name] = Chart(site_path, spec.alt)
+            content.files[site_path] = by_name[spec.name]
+    say(f"charts: {report.rendered} rendered, {report.cached} from the cache")
+    return drawn
+
+
 def generate_site(
     root: Path,
     as_of: date,
@@ -92,7 +122,7 @@ def generate_site(
     if validation.errors:
         lines = "\n".join(str(p) for p in validation.problems)
         n = len(validation.errors)
-        raise ContentError(f"the register has {n} problem{'s' if n != 1 else ''}:\n{lines}")
+        raise ContentError(f"the register has {plural(n, 'problem')}:\n{lines}")
     for warning in validation.problems:  # advice, not a build failure even with --strict
         say(f"csi: {warning}")
     cache = root / cache_dir
@@ -104,24 +134,7 @@ def generate_site(
     content = SiteContent(signer=checkout_signer(root), validation=validation)
     if content.signer is None:
         say("csi: no place for the cache's key outside the repository: no cache")
-    drawn: dict[str, Chart] = {}
-    if charts:
-        specs = chart_specs(validation.register, validation.series, validation.status, as_of)
-        try:
-            report = render_charts(
-                specs, cache / "site-charts", cache / "charts", signer=content.signer
-            )
-        except ForeignFiles as exc:
-            raise ContentError(f"the charts cannot be written: {exc}") from exc
-        except OSError as exc:
-            raise ContentError(f"the charts cannot be written: {os_error_words(exc)}") from exc
-        by_name = {p.stem: p for p in report.written}
-        for spec in specs:
-            if spec.name in by_name:
-                site_path = f"charts/{spec.name}.svg"
-                drawn[spec.name] = Chart(site_path, spec.alt)
-                content.files[site_path] = by_name[spec.name]
-        say(f"charts: {report.rendered} rendered, {report.cached} from the cache")
+    drawn = _draw_charts(content, validation, cache, as_of, say) if charts else {}
     overrides = root / "site_config" / "overrides"
     past = load_history(root) if history else None
     if isinstance(past, HistoryUnavailable):

@@ -183,16 +183,7 @@ def _draw_panel(ax: Axes, panel: Panel, bottom: bool) -> None:
     ax.set_xlim(x0, x1)
     ax.set_ylim(lo, hi)
     on_x = ax.get_xaxis_transform()  # x in data, y in axes fraction
-    names = []
-    for i, span in enumerate(panel.spans):
-        a, b = max(_x(span.start), x0), min(_x(span.end), x1)
-        # Neighbouring cycles differ in shade and are named, so colour is not needed.
-        ax.axvspan(a, b, color=SKY, alpha=0.12 if i % 2 else 0.25, linewidth=0, zorder=0)
-        names.append(
-            ax.text(
-                (a + b) / 2, 0.97, span.label, transform=on_x, ha="center", va="top", weight="bold"
-            )
-        )
+    names = _draw_spans(ax, panel, x0, x1, on_x)
     ends = []
     for line in panel.lines:
         a = _x(line.start) if line.start else x0
@@ -203,36 +194,7 @@ def _draw_panel(ax: Axes, panel: Panel, bottom: bool) -> None:
     # Labels in order of importance: _settle moves later ones off earlier ones.
     labels = []
     if panel.points:
-        xs = [_x(day) for _, day, _ in panel.points]
-        ys = [v for _, _, v in panel.points]
-        # Above the label boxes: no label may hide a measurement. A period with no value
-        # breaks the line, so a gap in the data stays visible.
-        for run in _runs([period for period, _, _ in panel.points]):
-            ax.plot(
-                [xs[i] for i in run],
-                [ys[i] for i in run],
-                color=BLUE,
-                linewidth=2,
-                marker="o",
-                markersize=4,
-                zorder=5,
-            )
-        # Beside the last point, on the side away from the latest target: the series
-        # came from the other side and heads to the target, so this corner is free.
-        # The forecast, which starts at the last point, is named in the same label.
-        up = not panel.targets or panel.targets[-1].value < ys[-1]
-        last = f"Measured {num(ys[-1])}" + (f"\n{panel.forecast.label}" if panel.forecast else "")
-        # Right of it, where no measurement is yet; where that runs off the plot, left
-        # of it and across from where the series came, clear of the point's height.
-        kw = {**OFFSET, "ha": "left", "va": "center", "color": BLUE}
-        label = ax.annotate(last, (xs[-1], ys[-1]), xytext=(6, 12 if up else -12), **kw)
-        renderer = cast(FigureCanvasAgg, ax.figure.canvas).get_renderer()
-        box = label.get_window_extent(renderer)
-        frame = ax.get_window_extent(renderer)
-        if box.x1 > frame.x1:
-            label.set_horizontalalignment("right")
-            label.xyann = _beside_points(ax, box, xs, ys, frame, above_first=not up)
-        labels.append(label)
+        labels.append(_draw_series(ax, panel))
     else:
         ax.text(0.5, 0.5, panel.note, transform=ax.transAxes, ha="center", va="center", **LABEL)
     if f := panel.forecast:
@@ -255,6 +217,60 @@ def _draw_panel(ax: Axes, panel: Panel, bottom: bool) -> None:
             ax.annotate(f"As of {panel.as_of}", (x, 0.9), xytext=(3 if right else -3, 0), **kw)
         )
     _settle(ax, labels, names)
+    _finish_axes(ax, panel, bottom)
+
+
+def _draw_spans(ax: Axes, panel: Panel, x0: float, x1: float, on_x: Any) -> list[Any]:
+    """The cycles as shaded spans, each named at the top; returns the names."""
+    names = []
+    for i, span in enumerate(panel.spans):
+        a, b = max(_x(span.start), x0), min(_x(span.end), x1)
+        # Neighbouring cycles differ in shade and are named, so colour is not needed.
+        ax.axvspan(a, b, color=SKY, alpha=0.12 if i % 2 else 0.25, linewidth=0, zorder=0)
+        names.append(
+            ax.text(
+                (a + b) / 2, 0.97, span.label, transform=on_x, ha="center", va="top", weight="bold"
+            )
+        )
+    return names
+
+
+def _draw_series(ax: Axes, panel: Panel) -> Annotation:
+    """The measured values as a line with markers, and the label of the latest one."""
+    xs = [_x(day) for _, day, _ in panel.points]
+    ys = [v for _, _, v in panel.points]
+    # Above the label boxes: no label may hide a measurement. A period with no value
+    # breaks the line, so a gap in the data stays visible.
+    for run in _runs([period for period, _, _ in panel.points]):
+        ax.plot(
+            [xs[i] for i in run],
+            [ys[i] for i in run],
+            color=BLUE,
+            linewidth=2,
+            marker="o",
+            markersize=4,
+            zorder=5,
+        )
+    # Beside the last point, on the side away from the latest target: the series
+    # came from the other side and heads to the target, so this corner is free.
+    # The forecast, which starts at the last point, is named in the same label.
+    up = not panel.targets or panel.targets[-1].value < ys[-1]
+    last = f"Measured {num(ys[-1])}" + (f"\n{panel.forecast.label}" if panel.forecast else "")
+    # Right of it, where no measurement is yet; where that runs off the plot, left
+    # of it and across from where the series came, clear of the point's height.
+    kw = {**OFFSET, "ha": "left", "va": "center", "color": BLUE}
+    label = ax.annotate(last, (xs[-1], ys[-1]), xytext=(6, 12 if up else -12), **kw)
+    renderer = cast(FigureCanvasAgg, ax.figure.canvas).get_renderer()
+    box = label.get_window_extent(renderer)
+    frame = ax.get_window_extent(renderer)
+    if box.x1 > frame.x1:
+        label.set_horizontalalignment("right")
+        label.xyann = _beside_points(ax, box, xs, ys, frame, above_first=not up)
+    return label
+
+
+def _finish_axes(ax: Axes, panel: Panel, bottom: bool) -> None:
+    """Title, unit, date ticks and grid."""
     if panel.title:
         ax.set_title(panel.title, loc="left", fontsize=10)
     ax.set_ylabel(panel.unit)

@@ -244,13 +244,7 @@ def improvement_spec(
         for c in imp.cycles
     )
     start = _shift(imp.cycles[0].opened, -LEAD_DAYS)
-    end = max(_cycle_end(c, as_of) for c in imp.cycles)
-    for target_st in opened.values():
-        if _is_date(target_st.forecast):
-            # A year past the due date at most, so a far forecast cannot squash the plot.
-            latest = _shift(target_st.due, 365)
-            end = max(end, min(date.fromisoformat(target_st.forecast), latest))
-    x_range = (start.isoformat(), _shift(end, 31).isoformat())
+    x_range = (start.isoformat(), _shift(_improvement_end(imp, opened, as_of), 31).isoformat())
     kpi_ids = list(dict.fromkeys(t.kpi for c in imp.cycles for t in c.targets))
     panels, sentences = [], []
     for kpi_id in kpi_ids:
@@ -258,21 +252,7 @@ def improvement_spec(
         partial = bool(kpi.source.get("partial")) if kpi else False
         points = [p for p in known_points(series, as_of, partial) if p.end > start]
         unit, name = (kpi.unit, kpi.name) if kpi else ("", kpi_id)
-        lines: list[Line] = []
-        points_to: list[TargetPoint] = []
-        for cycle in imp.cycles:
-            since, to = cycle.opened.isoformat(), _cycle_end(cycle, as_of).isoformat()
-            for target in (t for t in cycle.targets if t.kpi == kpi_id):
-                b, b_from = cycle_baseline(imp, cycle, target, kpi, series)
-                if b is not None:
-                    lines.append(Line(f"Baseline {amount(b, unit)}", b, "baseline", since, to))
-                # The target line runs to its due date and is labelled at the marker there.
-                due = target.by.isoformat()
-                lines.append(Line("", target.value, "target", since, due))
-                label = f"Target {amount(target.value, unit)} by {due}"
-                below = b is not None and target.value < b
-                points_to.append(TargetPoint(label, due, target.value, below))
-                lead = (cycle, target, b, b_from)
+        lines, points_to, lead = _target_lines(imp, kpi_id, kpi, series, as_of)
         benchmarks, benchmark_words = benchmark_lines(kpi)
         lines += benchmarks
         forecast, ts = None, opened.get(kpi_id)
@@ -299,6 +279,41 @@ def improvement_spec(
     alt = " ".join(sentences)
     title = f"{imp.id} {imp.title}"
     return ChartSpec(f"improvement-{imp.id}", "improvement", title, alt, tuple(panels))
+
+
+def _improvement_end(imp: Improvement, opened: Mapping[str, TargetStatus], as_of: date) -> date:
+    """Where an improvement's chart ends: its last cycle's end, or a forecast date up
+    to a year past the due date (so a far forecast cannot squash the plot)."""
+    end = max(_cycle_end(c, as_of) for c in imp.cycles)
+    for target_st in opened.values():
+        if _is_date(target_st.forecast):
+            latest = _shift(target_st.due, 365)
+            end = max(end, min(date.fromisoformat(target_st.forecast), latest))
+    return end
+
+
+def _target_lines(
+    imp: Improvement, kpi_id: str, kpi: Kpi | None, series: Series | None, as_of: date
+) -> tuple[list[Line], list[TargetPoint], tuple[Cycle, Target, float | None, str]]:
+    """The baseline and target lines of one KPI over every cycle, the target markers, and
+    the last (cycle, target, baseline, where it came from): the one the text speaks of."""
+    unit = kpi.unit if kpi else ""
+    lines: list[Line] = []
+    points_to: list[TargetPoint] = []
+    for cycle in imp.cycles:
+        since, to = cycle.opened.isoformat(), _cycle_end(cycle, as_of).isoformat()
+        for target in (t for t in cycle.targets if t.kpi == kpi_id):
+            b, b_from = cycle_baseline(imp, cycle, target, kpi, series)
+            if b is not None:
+                lines.append(Line(f"Baseline {amount(b, unit)}", b, "baseline", since, to))
+            # The target line runs to its due date and is labelled at the marker there.
+            due = target.by.isoformat()
+            lines.append(Line("", target.value, "target", since, due))
+            label = f"Target {amount(target.value, unit)} by {due}"
+            below = b is not None and target.value < b
+            points_to.append(TargetPoint(label, due, target.value, below))
+            lead = (cycle, target, b, b_from)
+    return lines, points_to, lead
 
 
 def _target_sentence(
