@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from csitools.cli.common import AS_OF, one_root, shown, warn_problems
+from csitools.cli.common import AS_OF, format_option, one_root, shown, warn_problems
 from csitools.problems import Problem
 from csitools.register.load import find_root
 from csitools.reporting.problems import REPORTERS
@@ -57,13 +57,10 @@ def _wanted(rel: str, only: set[str] | None) -> bool:
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(REPORTERS)),
+@format_option(
+    sorted(REPORTERS),
+    "text for people, json for programs, github for workflow annotations.",
     default="text",
-    show_default=True,
-    help="text for people, json for programs, github for workflow annotations.",
 )
 def validate(paths: tuple[Path, ...], fmt: str) -> None:
     """Check the register's YAML files and the data they point at.
@@ -98,13 +95,9 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
 @click.command()
 @click.argument("ids", nargs=-1)
 @AS_OF
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="table for people (colour on a terminal unless NO_COLOR is set), json or csv.",
+@format_option(
+    ["table", "json", "csv"],
+    "table for people (colour on a terminal unless NO_COLOR is set), json or csv.",
 )
 def status(ids: tuple[str, ...], as_of: datetime | None, fmt: str) -> None:
     """Show each improvement's computed health, score and lane.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +47,20 @@ AS_OF = click.option(
     callback=_in_range,
     help="Judge the data as of this date, YYYY-MM-DD (default: today).",
 )
+
+
+def format_option(
+    choices: Sequence[str], help: str, default: str | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format``, one of ``choices`` (the first unless ``default``), as ``fmt``."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default or choices[0],
+        show_default=True,
+        help=help,
+    )
 
 
 def one_root() -> Path:

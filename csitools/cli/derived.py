@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from csitools.cli.common import AS_OF, display, one_root, root_group, warn_problems
+from csitools.cli.common import AS_OF, display, format_option, one_root, root_group, warn_problems
 from csitools.files import blocked, file_kind, in_the_way, replace_file
 from csitools.history.git import tracked_paths
 from csitools.problems import plural
@@ -20,13 +20,8 @@ from csitools.publish.sitefolder import KEPT, kept_folder_of
 
 
 @click.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "json"]),
-    default="csv",
-    show_default=True,
-    help="csv for spreadsheets (one row per improvement), json for programs.",
+@format_option(
+    ["csv", "json"], "csv for spreadsheets (one row per improvement), json for programs."
 )
 @AS_OF
 @click.option(

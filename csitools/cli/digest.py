@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import click
 
-from csitools.cli.common import AS_OF, one_root, warn_problems
+from csitools.cli.common import AS_OF, format_option, one_root, warn_problems
 
 
 @click.command()
@@ -23,14 +23,7 @@ from csitools.cli.common import AS_OF, one_root, warn_problems
     help="Report what changed since the latest review meeting before the as-of date (the default).",
 )
 @AS_OF
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help="markdown for a mail or chat message, json for a bot.",
-)
+@format_option(["markdown", "json"], "markdown for a mail or chat message, json for a bot.")
 def digest(
     owner: str | None,
     since: datetime | None,

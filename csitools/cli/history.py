@@ -10,7 +10,7 @@ from datetime import datetime
 
 import click
 
-from csitools.cli.common import AS_OF, one_root
+from csitools.cli.common import AS_OF, format_option, one_root
 from csitools.history.git import GitError
 from csitools.reporting.diff import diff_json, diff_markdown
 
@@ -19,13 +19,8 @@ from csitools.reporting.diff import diff_json, diff_markdown
 @click.argument("base", required=False)
 @click.argument("head", required=False)
 @AS_OF
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help="markdown for a pull-request comment or job summary, json for programs.",
+@format_option(
+    ["markdown", "json"], "markdown for a pull-request comment or job summary, json for programs."
 )
 def diff(base: str | None, head: str | None, as_of: datetime | None, fmt: str) -> None:
     """Show what a change does to the register, and validate the result.

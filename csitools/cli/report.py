@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from csitools.cli.common import AS_OF, one_root
+from csitools.cli.common import AS_OF, format_option, one_root
 from csitools.cli.derived import check_out
 from csitools.files import replace_file
 
@@ -35,13 +35,8 @@ def _commit(root: Path) -> str:
 @click.option(
     "--whole", is_flag=True, help="The whole register: every improvement, not only attention."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["html", "pdf"]),
-    default="html",
-    show_default=True,
-    help="html: one self-contained file; pdf: print-ready (needs the pdf extra).",
+@format_option(
+    ["html", "pdf"], "html: one self-contained file; pdf: print-ready (needs the pdf extra)."
 )
 @click.option(
     "--paper",
