@@ -405,3 +405,28 @@ def test_crawl_finds_no_broken_internal_link(site: str) -> None:
                 todo.append(target)
     assert broken == []
     assert pages >= 30
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_top_contributors_and_sustainment_read_on_a_phone(site: str, browser, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 390, "height": 800}, color_scheme=scheme)
+    pg = context.new_page()
+    try:
+        pg.goto(site + "kpis/incident-mttr/")
+        pg.wait_for_load_state("networkidle")
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390  # the table scrolls
+        trends = pg.locator(".csi-trend").all()
+        assert len(trends) == 4
+        one_line = pg.evaluate("parseFloat(getComputedStyle(document.body).lineHeight) || 24")
+        for trend in trends:  # the six values on one line, not stacked
+            box = trend.bounding_box()
+            assert box is not None and box["height"] <= 2 * one_line
+        pg.goto(site + "improvements/CSI-0006/")
+        pg.wait_for_load_state("networkidle")
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+        badge = pg.locator(".csi-health--sustained").first
+        assert badge.inner_text() == "sustained"
+        colour = badge.evaluate("b => getComputedStyle(b).color")
+        assert colour == ("rgb(0, 115, 77)" if scheme == "light" else "rgb(79, 209, 161)")
+    finally:
+        context.close()
