@@ -28,7 +28,8 @@ NULLS = ["", "?", "NULL"]
 TRUE_TEXT = ["TRUE", "true", "True", "1"]
 FALSE_TEXT = ["FALSE", "false", "False", "0"]
 
-_NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
+NUMBER_PATTERN = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
+"""A plain number, as a cell may hold one: no units, no thousands separators."""
 
 
 @dataclass
@@ -218,7 +219,7 @@ def parse_numbers(raw: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndar
     except pa.ArrowInvalid:
         # Some cell is not a plain number: trim blanks and cast only what looks like one.
         raw = pc.utf8_trim_whitespace(raw)
-        ok = pc.match_substring_regex(raw, _NUMBER)
+        ok = pc.match_substring_regex(raw, NUMBER_PATTERN)
         number = pc.cast(pc.if_else(ok, raw, pa.scalar(None, pa.string())), pa.float64())
     values = as_numpy(number)
     valid = np.isfinite(values)  # null -> NaN; 'nan' and 'inf' are not measurements

@@ -25,6 +25,7 @@ from csitools.measure.breakdown import (
     snapshot_groups,
 )
 from csitools.measure.csvdata import (
+    NUMBER_PATTERN,
     CsvData,
     as_numpy,
     bad_cells,
@@ -38,8 +39,6 @@ from csitools.problems import Problem
 
 UNIT_SECONDS = {"minutes": 60, "hours": 3600, "days": 86400}
 MEASURES = ("duration", "share", "count", "column", *SNAPSHOTS)
-
-_NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
 
 
 class BadData(Exception):
@@ -240,7 +239,7 @@ def _order(
     if len(present) == 0:
         return np.zeros(len(raw))
     first, fmt = str(present[0].as_py()).strip(), source.get("timestamp_format")
-    if re.fullmatch(_NUMBER, first):
+    if re.fullmatch(NUMBER_PATTERN, first):
         values, valid, bad = parse_numbers(raw)
         what = NUMBER_HINT
     elif parse_timestamps(pa.chunked_array([[first]]), fmt)[1][0]:
