@@ -11,6 +11,7 @@ it is done only for a problem being reported.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,9 +58,9 @@ class CsvData:
         return self._starts[row] if row < len(self._starts) else row + 2
 
 
-def _record_starts(real: Path) -> list[int]:
-    """The first line of each non-empty data record (an error path only)."""
-    starts: list[int] = []
+def _records(real: Path) -> Iterator[tuple[int, list[str]]]:
+    """Each non-empty data record and the line it starts on, by Python's reader, up to
+    the first unreadable part (an error path only)."""
     try:
         with real.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f)
@@ -67,11 +68,15 @@ def _record_starts(real: Path) -> list[int]:
             end = reader.line_num
             for record in reader:
                 if record:  # pyarrow skips empty lines; csv gives them as []
-                    starts.append(end + 1)
+                    yield end + 1, record
                 end = reader.line_num
     except (OSError, UnicodeDecodeError, csv.Error):
-        return starts
-    return starts
+        return
+
+
+def _record_starts(real: Path) -> list[int]:
+    """The first line of each non-empty data record (an error path only)."""
+    return [line for line, _ in _records(real)]
 
 
 COPY_MARK = "\u241f"
@@ -123,54 +128,44 @@ def read_csv(
     present = [copy for c in columns if c in header for copy in copies.get(c, [c])]
     if not present:  # every KPI lacks its columns: each says which, from the header
         return CsvData(text, header, pa.table({}), real), []
-    invalid: list[pacsv.InvalidRow] = []
     given = names if copies else None  # the header's own names, unless some repeat
     try:
-        table = _arrow_read(real, present, invalid, names=given)
-        if invalid:
-            # Telling a quoted line break from a short row needs the slower parse, and only
-            # a single-threaded read knows row numbers: read again, both ways.
-            invalid.clear()
-            table = _arrow_read(real, present, invalid, careful=True, names=given)
+        try:
+            table = _arrow_read(real, present, names=given)
+        except pa.ArrowInvalid as exc:
+            if not _ragged(exc):
+                raise
+            # The fast reader splits a quoted line break into short rows: only the slower
+            # parse tells the two apart, so read again with it.
+            table = _arrow_read(real, present, careful=True, names=given)
     except (pa.ArrowException, OSError) as exc:
+        if isinstance(exc, pa.ArrowInvalid) and _ragged(exc):
+            return whole(*_ragged_message(real, len(header)))
         if "UTF8" in str(exc):
             return whole(*_not_utf8(real))
         return whole(f"the file cannot be read as CSV ({exc}); fix it or export it again")
-    if invalid:
-        row, others = invalid[0], more(len(invalid) - 1)
-        why = f"this row has {plural(row.actual_columns, 'field')}"
-        why += f" but the header has {row.expected_columns}{others}; give every row one value "
-        # arrow numbers records (the header is 1, blank lines not counted): find the line
-        starts, record = _record_starts(real), (row.number or 0) - 2
-        line = starts[record] if 0 <= record < len(starts) else row.number or 0
-        return whole(why + "per column, and quote values that contain commas", line)
     if table.num_rows == 0:
         return whole("the file has a header but no data rows; add the data below line 1")
     return CsvData(text, header, table, real, copies=copies), []
 
 
 def _arrow_read(
-    real: Path,
-    columns: list[str],
-    invalid: list[Any],
-    careful: bool = False,
-    names: list[str] | None = None,
+    real: Path, columns: list[str], careful: bool = False, names: list[str] | None = None
 ) -> pa.Table:
     """The columns asked for, as text; ``names``: the table's names for the header's
     cells (the header line is then skipped), when the header repeats a name."""
-
-    def skip(row: Any) -> str:
-        invalid.append(row)
-        return "skip"
-
-    parse = pacsv.ParseOptions(newlines_in_values=careful, invalid_row_handler=skip)
+    # No Python object goes into the reader's options (no invalid_row_handler): Arrow's
+    # worker threads sometimes drop the reader last, and dropping a Python object takes
+    # the GIL. A thread that asks for the GIL while the interpreter is finalizing is ended
+    # with pthread_exit, whose unwinding through Arrow's noexcept destructor calls
+    # std::terminate: exit status 134 at random, after the command had printed its result.
     read = pacsv.ReadOptions(
         use_threads=not careful, column_names=names, skip_rows=1 if names else 0
     )
     return pacsv.read_csv(
         real,
         read_options=read,
-        parse_options=parse,
+        parse_options=pacsv.ParseOptions(newlines_in_values=careful),
         convert_options=pacsv.ConvertOptions(
             include_columns=columns,
             column_types=dict.fromkeys(columns, pa.string()),
@@ -178,6 +173,23 @@ def _arrow_read(
             strings_can_be_null=True,
         ),
     )
+
+
+def _ragged(exc: pa.ArrowInvalid) -> bool:
+    """Whether Arrow refused a row for its number of fields."""
+    return str(exc).startswith("CSV parse error:") and " columns, got " in str(exc)
+
+
+def _ragged_message(real: Path, width: int) -> tuple[str, int]:
+    """The message and line for the first row whose number of fields differs from the
+    header's (an error path only: Python's reader counts them, line by line)."""
+    ragged = [(line, len(record)) for line, record in _records(real) if len(record) != width]
+    fix = "give every row one value per column, and quote values that contain commas"
+    if not ragged:
+        return f"a row has more or fewer fields than the header's {width}; {fix}", 0
+    line, fields = ragged[0]
+    why = f"this row has {plural(fields, 'field')} but the header has {width}"
+    return f"{why}{more(len(ragged) - 1)}; {fix}", line
 
 
 def _not_utf8(real: Path) -> tuple[str, int]:
