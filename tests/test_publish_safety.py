@@ -312,7 +312,8 @@ def test_a_chart_is_recognised_by_what_render_chart_writes(repo: Path, tmp_path:
 
 
 def test_charts_of_a_register_with_a_date_far_out_still_draw(repo: Path, tmp_path: Path) -> None:
-    """csi validate reports 9999-12-31; csi charts warns and draws, never a traceback."""
+    """csi validate reports 9999-12-31, so the entry is not modelled and gets no chart;
+    csi charts warns and draws the rest, never a traceback."""
     entry = next((repo / "register").glob("CSI-0001-*.yaml"))
     text = entry.read_text()
     assert "by: 2026-12-31" in text
@@ -320,7 +321,9 @@ def test_charts_of_a_register_with_a_date_far_out_still_draw(repo: Path, tmp_pat
     result = csi("charts", "--out", str(tmp_path / "out"))
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert result.exit_code == 0
-    assert (tmp_path / "out" / "improvement-CSI-0001.svg").is_file()
+    assert result.output.startswith("warning: the register has 1 problem;")
+    assert (tmp_path / "out" / "kpi-email-resolution-time.svg").is_file()
+    assert not (tmp_path / "out" / "improvement-CSI-0001.svg").exists()
 
 
 def test_the_manifest_never_leads_to_deleting_a_file_that_is_not_a_chart(repo: Path) -> None:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from csitools.problems import Problem, plural
+from csitools.register.limits import EARLIEST, LATEST
 from csitools.register.load import find_root
-from csitools.register.model import EARLIEST, LATEST
 
 if TYPE_CHECKING:
     from csitools.validation import Validation

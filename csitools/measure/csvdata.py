@@ -11,6 +11,7 @@ it is done only for a problem being reported.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from csitools.problems import Problem, plural
+from csitools.register.limits import LARGEST, NUMBER_RANGE, in_range
 
 NULLS = ["", "?", "NULL"]
 """Cells that mean "no value" (ServiceNow writes ``?``)."""
@@ -213,8 +215,17 @@ def bad_cells(data: CsvData, column: str, rows: np.ndarray, bad: np.ndarray, wha
     value = data.table[column][int(rows[at[0]])].as_py()
     value_shown = "an empty cell" if value is None else repr(value)
     message = f"{value_shown} is not {what}{more(len(at) - 1)}"
+    if what.startswith("a number") and _out_of_range(value):
+        message = f"{value_shown} is outside {NUMBER_RANGE}, the numbers a register holds"
+        message += f"{more(len(at) - 1)}; fix the cell"
     where = f"column {shown(column)!r}"
     return Problem(data.text, data.line(int(rows[at[0]])), where, message)
+
+
+def _out_of_range(cell: str | None) -> bool:
+    """A plain number (no unit, no 'inf') that lies outside the range a register holds."""
+    text = (cell or "").strip()
+    return re.fullmatch(NUMBER_PATTERN, text) is not None and not in_range(float(text))
 
 
 # -- conversions: a text column -> numpy values, and masks of valid and bad cells -------
@@ -234,7 +245,8 @@ def parse_numbers(raw: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndar
         ok = pc.match_substring_regex(raw, NUMBER_PATTERN)
         number = pc.cast(pc.if_else(ok, raw, pa.scalar(None, pa.string())), pa.float64())
     values = as_numpy(number)
-    valid = np.isfinite(values)  # null -> NaN; 'nan' and 'inf' are not measurements
+    # null -> NaN; 'nan' and 'inf' are not measurements, nor are numbers out of range.
+    valid = np.abs(np.nan_to_num(values, nan=np.inf)) <= LARGEST
     return values, valid, as_numpy(pc.is_valid(raw)) & ~valid
 
 

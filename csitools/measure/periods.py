@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from csitools.register.model import EARLIEST, LATEST
+from csitools.register.limits import EARLIEST, LATEST
 
 GRANULARITIES = ("day", "week", "month", "quarter")
 US_PER_DAY = 86_400_000_000

@@ -39,8 +39,8 @@ from csitools.measure.tickets import BadData, ticket_points
 from csitools.measure.where import NUMBER_HINT
 from csitools.measure.workbook import read_workbook
 from csitools.problems import Problem
+from csitools.register.limits import EARLIEST, LATEST
 from csitools.register.load import resolved_inside
-from csitools.register.model import EARLIEST, LATEST
 from csitools.register.sources import source_columns
 
 _PERIOD_HINT = (

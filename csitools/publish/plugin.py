@@ -35,8 +35,8 @@ from csitools.publish.content import ContentError, generate_site, os_error_words
 from csitools.publish.markdown import DISARM_VERSION, disarm_html, disarm_title
 from csitools.publish.pagecache import CACHE_DIR, PAGES, Entry, PageCache
 from csitools.publish.sitefolder import kept_folders, unsafe_site_dir
+from csitools.register.limits import EARLIEST, LATEST
 from csitools.register.load import ANALYSIS_FOLDERS
-from csitools.register.model import EARLIEST, LATEST
 
 log = get_plugin_logger(__name__)
 

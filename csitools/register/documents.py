@@ -18,6 +18,7 @@ from typing import Any, cast
 import yaml
 
 from csitools.problems import Problem, Where, json_path
+from csitools.register.limits import in_range, number_problem
 
 try:  # libyaml's parser; the pure-Python one is ~8x slower but gives the same nodes
     from yaml import CSafeLoader as _Loader
@@ -168,20 +169,8 @@ class _Builder:
             if node.value.lower() in _YAML11_BOOLS:
                 self.bool_surprises[where] = node.value
             return _constructor.construct_yaml_bool(node)
-        if tag == _TAG + "int":
-            return _constructor.construct_yaml_int(node)
-        if tag == _TAG + "float":
-            value = _constructor.construct_yaml_float(node)
-            if not math.isfinite(value):  # .nan, .inf: JSON has no such numbers
-                self.problems.append(
-                    Problem(
-                        self.path,
-                        node.start_mark.line + 1,
-                        json_path(where),
-                        f"{node.value!r} is not a finite number; write a number such as 12.5",
-                    )
-                )
-            return value
+        if tag in (_TAG + "int", _TAG + "float"):
+            return self._number(node, where)
         if tag == _TAG + "timestamp":
             # Keep dates as written: the schema's `format: date` then judges them
             # the same way it would in JSON, and 2026-02-30 is caught, not crashed on.
@@ -191,6 +180,28 @@ class _Builder:
             where,
             f"the tag {tag!r} is not supported; remove it and write plain YAML",
         )
+
+    def _number(self, node: yaml.ScalarNode, where: Where) -> int | float:
+        """An int or a float; one the register cannot hold is a problem here, once."""
+        line = node.start_mark.line + 1
+        if node.tag == _TAG + "float":
+            value: int | float = _constructor.construct_yaml_float(node)
+            if node.value.lower().lstrip("+-") in (".inf", ".nan"):  # JSON has no such numbers
+                message = f"{node.value!r} is not a finite number; write a number such as 12.5"
+                self.refused(line, where, message)
+                return value
+        else:
+            try:
+                value = _constructor.construct_yaml_int(node)
+            except ValueError:  # more digits than Python turns into an int
+                value = -math.inf if node.value.lstrip().startswith("-") else math.inf
+        if not in_range(value):
+            self.refused(line, where, number_problem(node.value))
+            return math.inf if value > 0 else -math.inf  # no number the model takes
+        return value
+
+    def refused(self, line: int, where: Where, message: str) -> None:
+        self.problems.append(Problem(self.path, line, json_path(where), message))
 
 
 def parse_yaml(

@@ -65,7 +65,11 @@ def read_document(file: Path, rel: str, kind: str) -> tuple[Document | None, lis
             )
         )
         return None, problems
-    problems += validate_data(data, kind, rel, lines, surprises)
+    # A value the parser reported (a number out of range) gets no second message.
+    reported = {p.json_path for p in problems} - {"$"}
+    problems += [
+        p for p in validate_data(data, kind, rel, lines, surprises) if p.json_path not in reported
+    ]
     return Document(rel, kind, data, lines, valid=not problems), sorted(problems)
 
 

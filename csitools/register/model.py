@@ -29,11 +29,6 @@ Outcome = Literal["met", "partially-met", "not-met"]
 """A closed cycle's outcome, recorded in the entry or computed from the data."""
 
 
-EARLIEST = date(1970, 1, 1)
-LATEST = date(2199, 12, 31)
-"""The dates a register accepts: one further out is a typo, and would overflow charts."""
-
-
 @dataclass(frozen=True)
 class Target:
     kpi: str

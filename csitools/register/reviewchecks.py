@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 
 from csitools.problems import Problem, Where, did_you_mean
 from csitools.register.checks import person_problems
 from csitools.register.documents import problem_at
-from csitools.register.lifecycle import far_dates
 from csitools.register.load import SETTINGS_FILES
 from csitools.register.model import Improvement, Register
 from csitools.register.reviews import Decision, Review, decisions_on
@@ -130,19 +128,7 @@ def _check_references(reg: Register, review: Review) -> Iterator[Problem]:
             seen[d.improvement] = review.doc.line(where)
 
 
-def _dates(review: Review) -> Iterator[tuple[Where, date]]:
-    yield ("date",), review.date
-    for d in review.decisions:
-        if d.revisit_on is not None:
-            yield ("decisions", d.index, "revisit_on"), d.revisit_on
-    for a in review.actions:
-        yield ("actions", a.index, "due"), a.due
-        if a.done_on is not None:
-            yield ("actions", a.index, "done_on"), a.done_on
-
-
 def _check_dates(review: Review) -> Iterator[Problem]:
-    yield from far_dates(review.doc, review.path, _dates(review))
     stem = review.id[:10]
     # A name not in the <YYYY-MM-DD>-<slug> form is reported by the loader already.
     if _DATED.match(review.id) and stem != review.date.isoformat():
@@ -198,8 +184,6 @@ def check_updates(reg: Register) -> Iterator[Problem]:
             here: Where = ("cycles", c, "updates")
             refs = [((*here, u.index, "by"), u.by, False) for u in cycle.updates]
             yield from person_problems(reg, imp.doc, imp.path, refs)
-            dated = [((*here, u.index, "on"), u.on) for u in cycle.updates]
-            yield from far_dates(imp.doc, imp.path, dated)
             for u in cycle.updates:
                 if u.on < cycle.opened:
                     when = f"before cycle {cycle.number} opened ({cycle.opened})"

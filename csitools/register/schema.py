@@ -16,6 +16,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from csitools.problems import Problem, Where, json_path, plural
+from csitools.register.limits import date_problem, is_register_date
 
 if TYPE_CHECKING:
     import jsonschema
@@ -56,11 +57,16 @@ def _validators(kind: str) -> tuple[Any, jsonschema.protocols.Validator]:
     except ImportError:  # pragma: no cover
         jsonschema_rs = None  # type: ignore[assignment]
     schema = load_schema(kind)
-    cls = jsonschema.Draft202012Validator
-    reference = cls(schema, format_checker=cls.FORMAT_CHECKER)
+    # `format: date` is a date the register holds (limits.EARLIEST..LATEST), the same
+    # for both: jsonschema-rs alone took 0000-01-01, which Python's dates cannot hold.
+    formats = jsonschema.FormatChecker()
+    formats.checks("date")(is_register_date)
+    reference = jsonschema.Draft202012Validator(schema, format_checker=formats)
     fast = None
     if jsonschema_rs is not None:
-        fast = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+        fast = jsonschema_rs.Draft202012Validator(
+            schema, validate_formats=True, formats={"date": is_register_date}
+        )
     return fast, reference
 
 
@@ -216,7 +222,7 @@ def _one_message(v: str, value: Any, arg: Any) -> str | None:
     if v == "const":
         return f"must be {json.dumps(arg)}, found {describe(value)}"
     if v == "format" and arg == "date":
-        return f"{value!r} is not a real date; write an existing date as YYYY-MM-DD"
+        return date_problem(value)
     if v == "pattern":
         hint = PATTERN_HINTS.get(arg, f"text matching {arg}")
         return f"{value!r} is not in the expected form: write {hint}"

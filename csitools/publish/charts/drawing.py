@@ -8,6 +8,7 @@ other and back inside their panel. Files, the cache and the process pool are in
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 from io import BytesIO
@@ -55,6 +56,8 @@ RC: dict[RcKeyType, Any] = {
 }
 METADATA: dict[str, dict[str, Any]] = {"svg": {"Date": None}, "png": {"Software": None}}
 EPOCH = date(1970, 1, 1)
+DRAWABLE = 1e300
+"""The largest magnitude axis limits are taken from: spans and margins stay finite."""
 # Direct labels sit on a translucent white box, so they stay legible over lines and shading.
 BOX = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
 LABEL: dict[str, Any] = {"fontsize": 8, "bbox": BOX, "zorder": 4}
@@ -71,9 +74,12 @@ def _y_limits(panel: Panel) -> tuple[float, float]:
     values += [line.value for line in panel.lines] + [t.value for t in panel.targets]
     if panel.forecast:
         values += [panel.forecast.start_value, panel.forecast.end_value]
-    if not values:
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
         return 0.0, 1.0
-    lo, hi = min(values), max(values)
+    # Validation keeps data within ±1e15; beyond DRAWABLE the span of two finite values
+    # (±1e308) would overflow to infinity, so the limits are taken from clipped values.
+    lo, hi = (max(min(v, DRAWABLE), -DRAWABLE) for v in (min(finite), max(finite)))
     span = hi - lo or abs(hi) * 0.2 or 1.0
     # Extra room on top for the cycle labels, which sit inside the axes.
     return lo - 0.12 * span, hi + 0.35 * span
