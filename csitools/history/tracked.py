@@ -69,7 +69,8 @@ def _sections(text: str) -> dict[str, str] | None:
             return None
         if first in ("[", "{") and sum(map(rest.count, "[{")) != sum(map(rest.count, "]}")):
             return None
-        sections[name] = text[key.start() + 1 : end]
+        # With the newline that ends it: a block scalar (|) keeps its final newline.
+        sections[name] = text[key.start() + 1 : end + 1]
     return sections
 
 

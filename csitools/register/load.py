@@ -13,6 +13,7 @@ from pathlib import Path
 
 from csitools.problems import Problem
 from csitools.register.documents import FAILED, Document, parse_yaml
+from csitools.register.invisible import invisible_characters
 from csitools.register.schema import describe, validate_data
 
 MAX_BYTES = 1024 * 1024
@@ -70,7 +71,8 @@ def read_document(file: Path, rel: str, kind: str) -> tuple[Document | None, lis
     problems += [
         p for p in validate_data(data, kind, rel, lines, surprises) if p.json_path not in reported
     ]
-    return Document(rel, kind, data, lines, valid=not problems), sorted(problems)
+    doc = Document(rel, kind, data, lines, valid=not problems)
+    return doc, sorted([*problems, *invisible_characters(doc)])
 
 
 @dataclass
@@ -256,7 +258,7 @@ def load_repository(root: Path) -> LoadResult:
             result.broken.add(rel)
             continue
         name_pattern, form = _NAME_FORMS.get(kind, (None, ""))
-        if name_pattern is not None and not name_pattern.match(file.name):
+        if name_pattern is not None and not name_pattern.fullmatch(file.name):
             result.problems.append(
                 Problem(rel, 0, "$", f"file name does not have the form {form}; rename it")
             )

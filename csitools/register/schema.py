@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,43 @@ def enum(kind: str, *where: str) -> list[str]:
     return [v for v in node["enum"] if v is not None]
 
 
+@lru_cache(maxsize=256)
+def ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """``pattern`` as JSON Schema means it (ECMA-262): ``$`` outside a character class
+    is the end of the text. Python's ``$`` also matches before a final newline, so
+    ``'CSI-0001\\n'`` matched ``^CSI-[0-9]{4}$`` and passed as an id."""
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        out.append(char)
+        i += 1
+    return re.compile("".join(out))
+
+
+@cache
+def _reference_class() -> Any:
+    """Draft 2020-12 with ``pattern`` matched the way jsonschema-rs and editors match it."""
+    import jsonschema
+
+    def pattern(validator: Any, arg: str, instance: Any, schema: Any) -> Iterator[Any]:
+        if validator.is_type(instance, "string") and not ecma_pattern(arg).search(instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {arg!r}")
+
+    extend: Any = jsonschema.validators.extend  # untyped in jsonschema
+    return extend(jsonschema.Draft202012Validator, {"pattern": pattern})
+
+
 @cache
 def _validators(kind: str) -> tuple[Any, jsonschema.protocols.Validator]:
     # Imported here, not at the top: `csi --help` and the option lists that read the
@@ -61,7 +99,7 @@ def _validators(kind: str) -> tuple[Any, jsonschema.protocols.Validator]:
     # for both: jsonschema-rs alone took 0000-01-01, which Python's dates cannot hold.
     formats = jsonschema.FormatChecker()
     formats.checks("date")(is_register_date)
-    reference = jsonschema.Draft202012Validator(schema, format_checker=formats)
+    reference = _reference_class()(schema, format_checker=formats)
     fast = None
     if jsonschema_rs is not None:
         fast = jsonschema_rs.Draft202012Validator(
@@ -257,6 +295,10 @@ def validate_data(
         return []
     found: dict[tuple[int, str, str], Problem] = {}
     errors = list(reference.iter_errors(data))
+    if not errors and fast is not None:
+        # The two disagree: a file one of them refuses never passes. jsonschema-rs's own
+        # words, then, at the place it names.
+        return [_fast_problem(path, lines, error) for error in fast.iter_errors(data)]
     # A value in the wrong form also fails `format: date`; one message is enough.
     misshapen = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
     for error in errors:
@@ -268,6 +310,11 @@ def validate_data(
             problem = Problem(path, _line(lines, where), json_path(where), message)
             found.setdefault((problem.line, problem.json_path, problem.message), problem)
     return sorted(found.values())
+
+
+def _fast_problem(path: str, lines: Mapping[Where, int], error: Any) -> Problem:
+    where: Where = tuple(error.instance_path)
+    return Problem(path, _line(lines, where), json_path(where), str(error.message))
 
 
 def _surprise(error: jsonschema.ValidationError, where: Where, word: str, value: Any) -> str:
