@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from csitools.history.git import GitError, HistoryUnavailable, export_tree, open_repository, run_git
+from csitools.history.blobs import export_tree
+from csitools.history.git import GitError, HistoryUnavailable, open_repository, run_git
 from csitools.measure.decisions import status_on
 from csitools.measure.status import RegisterStatus
 from csitools.validation import Validation, validate_repository

@@ -10,15 +10,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from csitools.history.blobs import export_tree, read_tree
 from csitools.history.changes import APPROVED, Change, field_changes, kpis_targeted
 from csitools.history.git import (
     GitError,
     HistoryUnavailable,
-    export_tree,
     main_branch,
     merge_base,
     open_repository,
-    read_tree,
     resolve_commit,
 )
 from csitools.history.reviewdiff import ReviewItem, read_reviews, review_changes

@@ -11,19 +11,15 @@ about revisions or reports: ``history`` and ``csi diff`` build on these.
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
-import tarfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from csitools.history.tracked import TrackedData, is_tracked_path, read_tracked
 from csitools.register.documents import FAILED, parse_yaml
-from csitools.register.load import settings_file
+from csitools.register.load import read_limited, settings_file
 
 SHALLOW = "history needs the full clone: fetch-depth: 0"
 
@@ -136,7 +132,8 @@ def main_branch(root: Path) -> str:
     if (settings := settings_file(root)) is None:
         return "main"
     try:
-        text = settings.read_text(encoding="utf-8")
+        blob = read_limited(settings, root)
+        text = blob.decode("utf-8") if isinstance(blob, bytes) else ""
     except (OSError, UnicodeDecodeError):
         return "main"
     data, _, _, _ = parse_yaml(text, settings.name)
@@ -153,49 +150,6 @@ def merge_base(root: Path, branch: str) -> tuple[str, str]:
             continue
         return run_git(root, "merge-base", tip, "HEAD").decode().strip(), name
     raise GitError(f"no branch {branch!r} or 'origin/{branch}' to compare with; name a BASE")
-
-
-def cat_blobs(root: Path, shas: Iterable[str]) -> dict[str, bytes]:
-    """Every blob in one ``git cat-file --batch``; missing ones are left out."""
-    wanted = sorted(set(shas) - {NULL_SHA})
-    if not wanted:
-        return {}
-    out = run_git(root, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in wanted).encode())
-    blobs: dict[str, bytes] = {}
-    pos = 0
-    while pos < len(out):
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        pos = end + 1
-        if len(header) < 3:  # "<sha> missing"
-            continue
-        size = int(header[2])
-        blobs[header[0].decode()] = out[pos : pos + size]
-        pos += size + 1
-    return blobs
-
-
-def read_tree(root: Path, commit: str) -> dict[str, TrackedData | str]:
-    """The tracked fields of every entry and KPI file at a commit (or why a file
-    cannot be read), by path relative to ``root``."""
-    out = run_git(root, "ls-tree", "-r", "-z", commit, "--", "register", "kpis")
-    shas = {}
-    for record in out.split(b"\0"):
-        meta, _, path = record.decode("utf-8", "surrogateescape").partition("\t")
-        if meta.endswith(" ") or not meta or not is_tracked_path(path):
-            continue
-        shas[path] = meta.split()[2]
-    blobs = cat_blobs(root, shas.values())
-    return {p: read_tracked(blobs.get(sha, b""), p) for p, sha in sorted(shas.items())}
-
-
-def export_tree(root: Path, commit: str, dest: Path) -> None:
-    """Write the register as it was at ``commit`` into ``dest``, for validation."""
-    prefix = run_git(root, "rev-parse", "--show-prefix").decode().strip()
-    archive = run_git(root, "archive", "--format=tar", f"{commit}:{prefix}")
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        # The "data" filter refuses links and paths that would leave dest.
-        tar.extractall(dest, filter="data")
 
 
 def tracked_paths(root: Path, *paths: Path) -> list[str]:

@@ -8,14 +8,17 @@ one ``git cat-file --batch`` that returns the blobs.
 
 from __future__ import annotations
 
+import subprocess
 import tempfile
 import threading
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import IO, NamedTuple
 
 from csitools.history.git import NULL_SHA, GitError, complaint, spawn
 from csitools.history.tracked import TrackedData, is_tracked_path, read_tracked
+from csitools.register.load import MAX_BYTES, too_large
 
 _LOG_FORMAT = "%x1e%H%x1f%aI%x1f%aN%x1f%aE%x1f%s"
 
@@ -83,14 +86,30 @@ def _parse_record(record: bytes, prefix: str, short: int) -> Commit:
     return Commit(sha, sha[:short], date, author, email, subject, tuple(files))
 
 
-def _read_blobs(cat_out: IO[bytes]) -> dict[str, TrackedData | str]:
-    """The tracked fields of each blob ``git cat-file --batch`` returns, by blob id."""
-    data: dict[str, TrackedData | str] = {}
-    while header := cat_out.readline():
-        parts = header.split()
-        if len(parts) == 3:  # else "<id> missing"
-            data[parts[0].decode()] = read_tracked(cat_out.read(int(parts[2]) + 1)[:-1], "")
-    return data
+class _Sizes:
+    """A ``git cat-file --batch-check`` beside the reading: which blobs are within the
+    loader's size limit. A blob over it is never read, only named too large."""
+
+    def __init__(self, root: Path, err: IO[bytes], data: dict[str, TrackedData | str]) -> None:
+        self.proc = spawn(root, err, "cat-file", "--batch-check")
+        self.data = data
+
+    def small(self, ids: list[str]) -> list[str]:
+        """The ids within the limit; the others get their reason in ``data``. Asked in
+        slices, so that neither pipe fills while the other waits."""
+        assert self.proc.stdin and self.proc.stdout
+        kept = []
+        for at in range(0, len(ids), 256):
+            part = ids[at : at + 256]
+            self.proc.stdin.write("".join(f"{sha}\n" for sha in part).encode())
+            self.proc.stdin.flush()
+            for sha in part:
+                fields = self.proc.stdout.readline().split()
+                if len(fields) == 3 and int(fields[2]) > MAX_BYTES:
+                    self.data[sha] = too_large(int(fields[2]))
+                else:
+                    kept.append(sha)
+        return kept
 
 
 def read_log(
@@ -98,55 +117,81 @@ def read_log(
 ) -> tuple[list[Commit], dict[str, TrackedData | str]]:
     """Every commit up to ``head`` with its changed files, and every blob they name,
     read. ``git log`` and ``git cat-file --batch`` run side by side: a thread hands
-    cat-file the blob ids of each commit as git log lists it, while this thread
-    parses the blobs, so the YAML is parsed while git still computes diffs."""
+    cat-file the blob ids of each commit as git log lists it (those within the size
+    limit: ``_Sizes``), while this thread parses the blobs, so the YAML is parsed
+    while git still computes diffs."""
     commits: list[Commit] = []
     failures: list[BaseException] = []
-    with tempfile.TemporaryFile() as log_err, tempfile.TemporaryFile() as cat_err:
+    data: dict[str, TrackedData | str] = {}
+    with ExitStack() as stack:
+        log_err, cat_err, check_err = (stack.enter_context(tempfile.TemporaryFile()) for _ in "123")
         log = spawn(root, log_err, *_LOG_ARGS, head)
         cat = spawn(root, cat_err, "cat-file", "--batch")
-        assert log.stdout and cat.stdin and cat.stdout
-        log_out, cat_in, cat_out = log.stdout, cat.stdin, cat.stdout
-        seen = {NULL_SHA}
-
-        def take(records: list[bytes]) -> None:
-            ids = []
-            for record in filter(None, records):
-                commits.append(_parse_record(record, prefix, short))
-                for file in commits[-1].files:
-                    for sha, path in ((file.old_sha, file.old_path), (file.new_sha, file.path)):
-                        if sha not in seen and is_tracked_path(path):
-                            seen.add(sha)
-                            ids.append(f"{sha}\n")
-            cat_in.write("".join(ids).encode())
-            cat_in.flush()
-
-        def feed() -> None:
-            pending = b""
-            try:
-                for chunk in iter(lambda: log_out.read1(1 << 16), b""):  # type: ignore[attr-defined]
-                    *records, pending = (pending + chunk).split(b"\x1e")
-                    take(records)
-                take([pending])
-            except BaseException as exc:  # re-raised by the caller
-                failures.append(exc)
-                log.kill()
-            finally:
-                cat_in.close()
-
-        feeder = threading.Thread(target=feed, name="csi-git-log", daemon=True)
+        sizes = _Sizes(root, check_err, data)
+        assert cat.stdout
+        feeder = threading.Thread(
+            target=_feed, args=(log, cat, sizes, commits, failures, (prefix, short)), daemon=True
+        )
         feeder.start()
         try:
-            data = _read_blobs(cat_out)
+            while header := cat.stdout.readline():
+                parts = header.split()
+                if len(parts) == 3:  # else "<id> missing"
+                    blob = cat.stdout.read(int(parts[2]) + 1)[:-1]
+                    data[parts[0].decode()] = read_tracked(blob, "")
         except BaseException:
-            log.kill()
-            cat.kill()
+            for proc in (log, cat, sizes.proc):
+                proc.kill()
             raise
         feeder.join()
-        for proc, err, command in ((log, log_err, "log"), (cat, cat_err, "cat-file")):
+        procs = (
+            (log, log_err, "log"),
+            (cat, cat_err, "cat-file"),
+            (sizes.proc, check_err, "cat-file"),
+        )
+        for proc, err, command in procs:
             if proc.wait() != 0 and not failures:
                 err.seek(0)
                 failures.append(GitError(complaint(err.read(), command)))
     if failures:
         raise failures[0]
     return commits, data
+
+
+def _feed(
+    log: subprocess.Popen[bytes],
+    cat: subprocess.Popen[bytes],
+    sizes: _Sizes,
+    commits: list[Commit],
+    failures: list[BaseException],
+    how: tuple[str, int],
+) -> None:
+    """Parse git log's records as they come and hand cat-file the new blob ids."""
+    assert log.stdout and cat.stdin and sizes.proc.stdin
+    seen = {NULL_SHA}
+
+    def take(records: list[bytes]) -> None:
+        ids = []
+        for record in filter(None, records):
+            commits.append(_parse_record(record, *how))
+            for file in commits[-1].files:
+                for sha, path in ((file.old_sha, file.old_path), (file.new_sha, file.path)):
+                    if sha not in seen and is_tracked_path(path):
+                        seen.add(sha)
+                        ids.append(sha)
+        assert cat.stdin
+        cat.stdin.write("".join(f"{sha}\n" for sha in sizes.small(ids)).encode())
+        cat.stdin.flush()
+
+    out, pending = log.stdout, b""
+    try:
+        for chunk in iter(lambda: out.read1(1 << 16), b""):  # type: ignore[attr-defined]
+            *records, pending = (pending + chunk).split(b"\x1e")
+            take(records)
+        take([pending])
+    except BaseException as exc:  # re-raised by the caller
+        failures.append(exc)
+        log.kill()
+    finally:
+        cat.stdin.close()
+        sizes.proc.stdin.close()

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from csitools.history.git import cat_blobs, run_git
+from csitools.history.blobs import list_tree, read_files
 from csitools.register.documents import FAILED, parse_yaml
-from csitools.register.load import discover, file_id, relative
+from csitools.register.load import discover, file_id, read_limited, relative
 
 Reviews = dict[str, Mapping[str, Any]]
 """Each readable review file's data, by path."""
@@ -63,20 +63,21 @@ def read_reviews(root: Path, commit: str | None) -> Reviews:
     out: Reviews = {}
     if commit is None:
         for file, kind in discover(root):
-            if kind == "review" and file.is_file():
-                data = _parsed(file.read_bytes(), relative(file, root))
-                if data is not None:
-                    out[relative(file, root)] = data
+            try:
+                blob = read_limited(file, root) if kind == "review" else None
+            except OSError:
+                blob = None
+            data = _parsed(blob, relative(file, root)) if isinstance(blob, bytes) else None
+            if data is not None:
+                out[relative(file, root)] = data
         return out
-    listing = run_git(root, "ls-tree", "-r", "-z", commit, "--", "reviews")
-    shas = {}
-    for record in listing.split(b"\0"):
-        meta, _, path = record.decode("utf-8", "surrogateescape").partition("\t")
-        if meta and path.count("/") == 1 and path.endswith((".yaml", ".yml")):
-            shas[path] = meta.split()[2]
-    blobs = cat_blobs(root, shas.values())
-    for path, sha in sorted(shas.items()):
-        data = _parsed(blobs.get(sha, b""), path)
+    entries = [
+        e
+        for e in list_tree(root, commit, "reviews")
+        if e.path.count("/") == 1 and e.path.endswith((".yaml", ".yml"))
+    ]
+    for path, content in sorted(read_files(root, entries, commit).items()):
+        data = _parsed(content, path) if isinstance(content, bytes) else None
         if data is not None:
             out[path] = data
     return out

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from csitools.register.documents import FAILED, parse_yaml
-from csitools.register.load import REGISTER_FILES, discover, relative
+from csitools.register.load import REGISTER_FILES, discover, read_limited, relative
 
 TRACKED = ("id", "title", "name", "status", "owner", "priority", "cycles", "baseline")
 
@@ -182,15 +182,16 @@ def is_tracked_path(path: str) -> bool:
 
 
 def read_worktree(root: Path) -> dict[str, TrackedData | str]:
-    """The tracked fields of every entry and KPI file on disk, by relative path."""
+    """The tracked fields of every entry and KPI file on disk, by relative path, or why
+    a file is not read: nothing of a file behind a link leading outside the repository,
+    and no file over the loader's size limit, is read at all."""
     out: dict[str, TrackedData | str] = {}
     for file, kind in discover(root):
         if kind in ("improvement", "kpi"):
-            if not file.is_file():  # a folder, a pipe, a dangling link: never read it
-                out[relative(file, root)] = "not a regular file"
-                continue
+            rel = relative(file, root)
             try:
-                out[relative(file, root)] = read_tracked(file.read_bytes(), relative(file, root))
+                blob = read_limited(file, root)
             except OSError as exc:
-                out[relative(file, root)] = f"cannot read the file: {exc.strerror}"
+                blob = f"cannot read the file: {exc.strerror}"
+            out[rel] = read_tracked(blob, rel) if isinstance(blob, bytes) else blob
     return out

@@ -35,7 +35,7 @@ from csitools.measure.csvdata import (
 from csitools.measure.periods import Point, key_label, keys_of, period_bounds
 from csitools.measure.snapshot import NEVER, SNAPSHOTS, period_ends, snapshot_points
 from csitools.measure.where import NUMBER_HINT, matches
-from csitools.problems import Problem
+from csitools.problems import Problem, plural
 
 UNIT_SECONDS = {"minutes": 60, "hours": 3600, "days": 86400}
 MEASURES = ("duration", "share", "count", "column", *SNAPSHOTS)
@@ -222,7 +222,13 @@ def _keep_last(
         last = np.ones(len(ordered), bool)
         last[:-1] = ordered[1:] != ordered[:-1]
         kept = np.sort(order[last & (ordered >= 0)])
-        data.cache[cache_key] = kept, int((codes < 0).sum()), found
+        keyless = int((codes < 0).sum())
+        if keyless == len(codes):  # else the KPI would quietly have no data
+            why = f"the key column {key!r} is empty in all {plural(keyless, 'row')}, so no "
+            why += "ticket is kept; export the column with its values, or remove source.key "
+            why += "when each row is a ticket"
+            found.append(Problem(data.text, 1, f"column {key!r}", why))
+        data.cache[cache_key] = kept, keyless, found
     kept, keyless, found = data.cache[cache_key]
     problems += found
     return kept, keyless

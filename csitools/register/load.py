@@ -25,6 +25,11 @@ SETTINGS_FILES = ("site_config/register.yml", "site_config/register.yaml")
 """Where the register's settings are read from: the first of these that exists."""
 
 
+def too_large(size: int) -> str:
+    """Why a file of ``size`` bytes is not read (on disk or in a git revision)."""
+    return f"the file is {size:,} bytes, over the 1 MiB limit"
+
+
 def read_document(file: Path, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:
     """Read, parse and schema-check one file. The Document is None when the file could
     not be parsed; it is returned with ``valid=False`` when only the schema failed."""
@@ -33,11 +38,8 @@ def read_document(file: Path, rel: str, kind: str) -> tuple[Document | None, lis
         if not stat.S_ISREG(info.st_mode):
             what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
             return None, [Problem(rel, 0, "$", f"this is {what}; put the YAML file here instead")]
-        size = info.st_size
-        if size > MAX_BYTES:
-            return None, [
-                Problem(rel, 0, "$", f"the file is {size:,} bytes, over the 1 MiB limit; split it")
-            ]
+        if info.st_size > MAX_BYTES:
+            return None, [Problem(rel, 0, "$", f"{too_large(info.st_size)}; split it")]
         raw = file.read_bytes()
     except OSError as exc:
         return None, [Problem(rel, 0, "$", f"cannot read the file: {exc.strerror}")]
@@ -106,6 +108,9 @@ REGISTER_FILES = {"people": "people", "services": "services", "csfs": "csfs"}
 ANALYSIS_FOLDERS = {"assessments": "assessment", "swot": "swot"}
 """Folders of the service analysis, each file of one kind. Optional, like its files."""
 
+READ_FOLDERS = ("register", "kpis", "reviews", *ANALYSIS_FOLDERS, "site_config")
+"""The folders the register's YAML is read from."""
+
 _NAME_FORMS = {
     "improvement": (_IMPROVEMENT_NAME, "CSI-NNNN-<slug>.yaml"),
     "kpi": (_KPI_NAME, "<kpi-id>.yaml"),
@@ -161,7 +166,7 @@ def misplaced(root: Path) -> list[Problem]:
     problems = []
     for folder in ("register", "kpis", "reviews", *ANALYSIS_FOLDERS):
         top = root / folder
-        if not top.is_dir():
+        if not top.is_dir() or linked_folder(root, folder):
             continue
         for file in sorted(top.rglob("*")):
             if file.parent != top and file.suffix.lower() in YAML_SUFFIXES:
@@ -202,11 +207,68 @@ def _links_outside(file: Path, root: Path) -> bool:
     return False
 
 
+OUTSIDE = "is a link to a place outside the repository"
+FILE_LINK = f"the file {OUTSIDE}"
+
+
+def linked_folder(root: Path, folder: str) -> bool:
+    """Whether a folder the register is read from is a link leading outside it."""
+    return (root / folder).is_symlink() and _links_outside(root / folder, root)
+
+
+def outside_link(file: Path, root: Path) -> str | None:
+    """Why ``file`` is no file of the repository: it, or the folder it is in, is a link
+    to a place outside. None when it is inside (or not a link at all)."""
+    rel = relative(file, root)
+    folder = rel.split("/", 1)[0]
+    if "/" in rel and linked_folder(root, folder):
+        return f"{folder}/ {OUTSIDE}"
+    return FILE_LINK if file.is_symlink() and _links_outside(file, root) else None
+
+
+def read_limited(file: Path, root: Path) -> bytes | str:
+    """The bytes of a register file on disk, or why they are not read: it is behind a
+    link leading outside the repository, not a regular file, or over the size limit.
+    OSError passes through."""
+    if (outside := outside_link(file, root)) is not None:
+        return outside
+    if not file.is_file():  # a folder, a pipe, a dangling link: never read it
+        return "not a regular file"
+    if (size := file.stat().st_size) > MAX_BYTES:
+        return too_large(size)
+    with file.open("rb") as f:
+        blob = f.read(MAX_BYTES + 1)  # it may have grown since
+    return blob if len(blob) <= MAX_BYTES else too_large(len(blob))
+
+
 def relative(file: Path, root: Path) -> str:
     try:
         return file.relative_to(root).as_posix()
     except ValueError:
         return file.as_posix()
+
+
+def _refuse_linked_folders(result: LoadResult, root: Path) -> None:
+    """The folders the register is read from that are links leading outside it."""
+    for folder in READ_FOLDERS:
+        if linked_folder(root, folder):
+            result.broken.add(folder)
+            fix = "keep the folder itself in the repository so that its files' history is reviewed"
+            result.problems.append(Problem(folder, 0, "$", f"{folder}/ {OUTSIDE}; {fix}"))
+
+
+def _refused_link(result: LoadResult, file: Path, rel: str) -> bool:
+    """Whether ``file`` lies behind a link leading outside (then it is not read): a file
+    link is a problem of its own, a folder link was reported once."""
+    outside = outside_link(file, result.root)
+    if outside is None:
+        return False
+    result.broken.add(rel)
+    if outside == FILE_LINK:
+        result.files.append(rel)
+        fix = "keep the file itself in the repository so that its history is reviewed"
+        result.problems.append(Problem(rel, 0, "$", f"{outside}; {fix}"))
+    return True
 
 
 def _file_away(result: LoadResult, kind: str, doc: Document) -> None:
@@ -242,21 +304,12 @@ def load_repository(root: Path) -> LoadResult:
         )
         return result
     result.problems += misplaced(root)
+    _refuse_linked_folders(result, root)
     for file, kind in discover(root):
         rel = relative(file, root)
-        result.files.append(rel)
-        if file.is_symlink() and _links_outside(file, root):
-            result.problems.append(
-                Problem(
-                    rel,
-                    0,
-                    "$",
-                    "the file is a link to a place outside the repository; keep the file "
-                    "itself in the repository so that its history is reviewed",
-                )
-            )
-            result.broken.add(rel)
+        if _refused_link(result, file, rel):
             continue
+        result.files.append(rel)
         name_pattern, form = _NAME_FORMS.get(kind, (None, ""))
         if name_pattern is not None and not name_pattern.fullmatch(file.name):
             result.problems.append(
@@ -268,7 +321,7 @@ def load_repository(root: Path) -> LoadResult:
             result.broken.add(rel)
             continue
         _file_away(result, kind, doc)
-    if result.people is None and "register/people.yaml" not in result.broken:
+    if result.people is None and not {"register", "register/people.yaml"} & result.broken:
         result.problems.append(
             Problem(
                 "register/people.yaml",

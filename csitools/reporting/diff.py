@@ -127,7 +127,9 @@ def _sections(c: Comparison) -> list[Section]:
             "Other changes",
             ["ID", "Field", "From", "To"],
             [[f.id, code(ch.field), _cell(ch.old), _cell(ch.new)] for f, ch in other]
-            + [[f.id, "—", "—", _cell(f.note)] for f in c.changed if f.note],
+            # Why a file could not be read (too large, a link), whichever side it is on.
+            + [[f.id, "—", "—", _cell(f.note)] for f in (*c.added, *c.changed) if f.note]
+            + [[f.id, "—", "—", _cell(f"at the base: {f.note}")] for f in c.removed if f.note],
         ),
         (
             "New KPIs",
