@@ -18,7 +18,17 @@ APPROVED = frozenset({"approved", "in-progress", "measuring", "completed"})
 """Statuses an entry reaches only after approval: from then on its targets are agreed."""
 
 
-KINDS = ("added", "removed", "status", "owner", "priority", "target", "baseline", "cycle")
+KINDS = (
+    "added",
+    "re-added",
+    "removed",
+    "status",
+    "owner",
+    "priority",
+    "target",
+    "baseline",
+    "cycle",
+)
 """What a ``Change.kind`` can be; ``csi diff`` adds "renamed" for a file moved."""
 
 
@@ -158,6 +168,9 @@ def summarise(changes: Sequence[Change], renamed_from: str | None = None, note: 
     if "added" in kinds:
         status = next((c.new for c in changes if c.field == "status"), None)
         parts.append(f"created ({status})" if status else "created")
+    elif "re-added" in kinds:  # after a deletion: what differs from the version deleted
+        parts.append("added again")
+        parts += [describe_change(c) for c in changes if c.kind != "re-added"]
     elif "removed" in kinds:
         parts.append("removed")
     else:

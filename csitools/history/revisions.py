@@ -132,14 +132,19 @@ def load_history(root: Path, rev: str = "HEAD") -> History | HistoryUnavailable:
     return History(head, entries, notes)
 
 
-def _lineages(commits: Sequence[Commit]) -> dict[str, list[tuple[int, FileChange]]]:
+Blobs = Mapping[str, TrackedData | str]
+Lineages = dict[str, list[tuple[int, FileChange]]]
+"""Per file (by its newest path), its changes with their commit's position, newest first."""
+
+
+def _lineages(commits: Sequence[Commit]) -> Lineages:
     """Group file changes by the file's newest path, following renames backwards.
 
     The log is in --date-order (children before parents, newest first), so a rename
     is met before the older commits that knew the file by its old name.
     """
     alias: dict[str, str] = {}
-    lineages: dict[str, list[tuple[int, FileChange]]] = {}
+    lineages: Lineages = {}
     for position, commit in enumerate(commits):
         for change in commit.files:
             # A move into or out of register/ or kpis/ is a creation or a deletion here.
@@ -160,10 +165,45 @@ def _lineages(commits: Sequence[Commit]) -> dict[str, list[tuple[int, FileChange
     return lineages
 
 
-def _build(
-    commits: Sequence[Commit], blobs: Mapping[str, TrackedData | str]
-) -> dict[str, tuple[Revision, ...]]:
-    lineages = _lineages(commits)
+def _entry_id(key: str, changes: Sequence[tuple[int, FileChange]], blobs: Blobs) -> str:
+    """The id of a lineage's entry or KPI: its newest readable version's, else its name's."""
+    for _, change in changes:  # newest first
+        for sha in (change.new_sha, change.old_sha):
+            data = blobs.get(sha)
+            if isinstance(data, dict) and data.get("id"):
+                return str(data["id"])
+    return file_id(key)
+
+
+def _follow_ids(lineages: Lineages, blobs: Blobs) -> Lineages:
+    """One lineage per entry or KPI: an id deleted, then added again (at any path, later;
+    in the same commit, a rename), goes on in the deleted file's lineage, under its
+    newest path. Files holding one id at the same time stay apart (validation names
+    them)."""
+    by_id: dict[tuple[bool, str], list[str]] = {}
+    for key, changes in lineages.items():
+        by_id.setdefault((key.startswith("kpis/"), _entry_id(key, changes, blobs)), []).append(key)
+    joined: Lineages = {}
+    for keys in by_id.values():
+        keys.sort(key=lambda k: lineages[k][-1][0], reverse=True)  # oldest first
+        key, chain = keys[0], lineages[keys[0]]
+        for later in keys[1:]:
+            (newest_at, newest), (first_at, first) = chain[0], lineages[later][-1]
+            if newest.status == "D" and newest_at == first_at and first.status == "A":
+                # Deleted and added in one commit: a rename that git did not see as one.
+                moved = first._replace(status="R", old_sha=newest.old_sha, old_path=newest.path)
+                key, chain = later, [*lineages[later][:-1], (first_at, moved), *chain[1:]]
+            elif newest.status == "D" and newest_at > first_at:
+                key, chain = later, [*lineages[later], *chain]
+            else:
+                joined[key] = chain
+                key, chain = later, lineages[later]
+        joined[key] = chain
+    return joined
+
+
+def _build(commits: Sequence[Commit], blobs: Blobs) -> dict[str, tuple[Revision, ...]]:
+    lineages = _follow_ids(_lineages(commits), blobs)
     # Entries first: a KPI baseline edit is judged by the approvals that came before it.
     approved_at: dict[str, int] = {}
     revisions: dict[str, tuple[Revision, ...]] = {}
@@ -177,9 +217,9 @@ def _build(
             commit = commits[position]
             old = blobs.get(change.old_sha)
             new = blobs.get(change.new_sha)
+            # Added again after a deletion: compared with the version deleted, so edits of
+            # an approved entry's targets are flagged as in place.
             before = old if isinstance(old, dict) else last_good
-            if change.status == "A":
-                before = {}
             if not is_kpi and before.get("status") in APPROVED:
                 approved = True
             flags = []
@@ -195,7 +235,8 @@ def _build(
                     approved = approved_at.get(kpi_id, -1) > position
                 changes = field_changes(before, new, approved=approved)
                 if change.status == "A":
-                    changes = (Change("$", None, new.get("id"), "added"), *changes)
+                    kind = "re-added" if before else "added"
+                    changes = (Change("$", None, new.get("id"), kind), *changes)
                 last_good = new
                 if not is_kpi and new.get("status") in APPROVED:
                     approved = True
