@@ -366,7 +366,7 @@ def test_script_payloads_do_not_run(site: str, page) -> None:  # type: ignore[no
     assert [m for m in page.csi_console if "alert" in m or m.startswith("pageerror")] == []
 
 
-class _Links(HTMLParser):
+class LinkParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.links: list[str] = []
@@ -397,7 +397,7 @@ def test_crawl_finds_no_broken_internal_link(site: str) -> None:
         if "html" not in kind:
             continue
         pages += 1
-        parser = _Links()
+        parser = LinkParser()
         parser.feed(body.decode("utf-8"))
         for link in parser.links:
             target = urldefrag(urljoin(url, link)).url

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import shutil
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
@@ -17,6 +16,7 @@ from csitools.publish.builders import BuilderMissing, zensical_command
 from csitools.publish.finalpass import PAGE_END, PAGE_START, disarm_page, wrap_page
 from csitools.publish.markdown import cell
 from tests.conftest import copy_sample, csi
+from tests.test_browser import LinkParser
 from tests.test_site import payload_entry
 
 AS_OF = "2026-11-23"
@@ -63,22 +63,11 @@ def site_files(site: Path) -> list[str]:
     )
 
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value and name in ("href", "src") and tag in ("a", "img", "link", "script"):
-                self.links.append(value)
-
-
 def broken_links(site: Path) -> list[str]:
     """Every relative link or asset of every page that names no file of the site."""
     broken = []
     for page in sorted(site.rglob("*.html")):
-        parser = _Links()
+        parser = LinkParser()
         parser.feed(page.read_text(encoding="utf-8"))
         for link in parser.links:
             url = urlparse(urldefrag(link).url)
