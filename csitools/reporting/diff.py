@@ -5,6 +5,7 @@ programs. Text from YAML or git is made inert in the Markdown tables."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from csitools.history.changes import Change, show
@@ -12,6 +13,7 @@ from csitools.problems import plural
 
 if TYPE_CHECKING:
     from csitools.history.diff import Comparison, FileDiff
+    from csitools.history.reviewdiff import ReviewItem
 from csitools.publish.markdown import cell, code
 
 
@@ -89,30 +91,33 @@ Section = tuple[str, list[str], list[list[str]]]
 """A table of the Markdown report: its heading, its column names, its rows."""
 
 
+_FILE_CELLS: dict[str, Callable[[FileDiff], str]] = {
+    "Title": lambda f: _cell(f.title),
+    "Name": lambda f: _cell(f.title),
+    "Status": lambda f: _cell(f.status),
+    "Owner": lambda f: _cell(f.owner),
+    "File": lambda f: code(f.path),
+}
+"""How a column of a table of added or removed files shows one file."""
+
+
+def _files(title: str, files: tuple[FileDiff, ...], kind: str, columns: str) -> Section:
+    """A table of the added or removed files of one kind (``columns``: names, spaced)."""
+    names = columns.split()
+    rows = [[f.id, *(_FILE_CELLS[n](f) for n in names)] for f in files if f.kind == kind]
+    return title, ["ID", *names], rows
+
+
 def _sections(c: Comparison) -> list[Section]:
     """The report's tables, in order; a table without rows is left out."""
     status, targets, edits = _edits(c)
     renames = [(f, Change("file", f.old_path, f.path, "renamed")) for f in c.changed if f.old_path]
-    other = renames + edits
+    # Why a file could not be read (too large, a link), whichever side it is on.
+    unread = [[f.id, "—", "—", _cell(f.note)] for f in (*c.added, *c.changed) if f.note]
+    unread += [[f.id, "—", "—", _cell(f"at the base: {f.note}")] for f in c.removed if f.note]
     return [
-        (
-            "New entries",
-            ["ID", "Title", "Status", "Owner", "File"],
-            [
-                [f.id, _cell(f.title), _cell(f.status), _cell(f.owner), code(f.path)]
-                for f in c.added
-                if f.kind == "improvement"
-            ],
-        ),
-        (
-            "Removed entries",
-            ["ID", "Title", "Status", "File"],
-            [
-                [f.id, _cell(f.title), _cell(f.status), code(f.path)]
-                for f in c.removed
-                if f.kind == "improvement"
-            ],
-        ),
+        _files("New entries", c.added, "improvement", "Title Status Owner File"),
+        _files("Removed entries", c.removed, "improvement", "Title Status File"),
         (
             "Status changes",
             ["ID", "Title", "From", "To"],
@@ -126,45 +131,26 @@ def _sections(c: Comparison) -> list[Section]:
         (
             "Other changes",
             ["ID", "Field", "From", "To"],
-            [[f.id, code(ch.field), _cell(ch.old), _cell(ch.new)] for f, ch in other]
-            # Why a file could not be read (too large, a link), whichever side it is on.
-            + [[f.id, "—", "—", _cell(f.note)] for f in (*c.added, *c.changed) if f.note]
-            + [[f.id, "—", "—", _cell(f"at the base: {f.note}")] for f in c.removed if f.note],
+            [[f.id, code(ch.field), _cell(ch.old), _cell(ch.new)] for f, ch in renames + edits]
+            + unread,
         ),
-        (
-            "New KPIs",
-            ["ID", "Name", "Owner", "File"],
-            [
-                [f.id, _cell(f.title), _cell(f.owner), code(f.path)]
-                for f in c.added
-                if f.kind == "kpi"
-            ],
-        ),
-        (
-            "Removed KPIs",
-            ["ID", "Name", "File"],
-            [[f.id, _cell(f.title), code(f.path)] for f in c.removed if f.kind == "kpi"],
-        ),
-        (
-            "Review decisions and actions",
-            ["Meeting", "Kind", "Improvement", "What", "Detail"],
-            [
-                [
-                    code(r.review),
-                    "action done" if r.change == "done" else r.kind,
-                    _cell(r.improvement),
-                    _cell(r.what),
-                    _cell(r.detail),
-                ]
-                for r in c.reviews
-            ],
-        ),
+        _files("New KPIs", c.added, "kpi", "Name Owner File"),
+        _files("Removed KPIs", c.removed, "kpi", "Name File"),
+        ("Review decisions and actions", _REVIEW_COLUMNS, [_review_row(r) for r in c.reviews]),
         (
             "Validation problems",
             ["File", "Line", "Field", "Problem"],
             [[code(p.path), str(p.line), code(p.json_path), _cell(p.message)] for p in c.problems],
         ),
     ]
+
+
+_REVIEW_COLUMNS = ["Meeting", "Kind", "Improvement", "What", "Detail"]
+
+
+def _review_row(r: ReviewItem) -> list[str]:
+    kind = "action done" if r.change == "done" else r.kind
+    return [code(r.review), kind, _cell(r.improvement), _cell(r.what), _cell(r.detail)]
 
 
 def _file(f: FileDiff) -> dict[str, Any]:
