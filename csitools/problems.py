@@ -11,10 +11,19 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 Where = tuple[str | int, ...]
 """Where a value sits in a document: its keys and list indexes from the top, such as
 ``("raci", 0, "accountable")``; ``json_path`` writes it as ``$.raci[0].accountable``."""
+
+
+class Fault(NamedTuple):
+    """What a rule finds wrong in one file, before it is placed at a line: where in the
+    data, and the message. Rules yield faults; their caller turns them into problems."""
+
+    where: Where
+    message: str
 
 
 @dataclass(frozen=True, order=True)

@@ -7,9 +7,9 @@ value at fault. Rules never raise and never print.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-from csitools.problems import Problem, Where, did_you_mean
+from csitools.problems import Fault, Problem, Where, did_you_mean
 from csitools.register import catalogue_checks
 from csitools.register.documents import Document, problem_at
 from csitools.register.lifecycle import check_dates, check_lifecycle
@@ -152,22 +152,35 @@ def check_references(reg: Register) -> Iterator[Problem]:
                         f"define it in kpis/{target.kpi}.yaml or fix the id",
                     )
     for kpi in reg.kpis.values():
-        for i, other in enumerate(kpi.tension_with):
-            if other == kpi.id:
-                yield problem_at(
-                    kpi.doc,
-                    kpi.path,
-                    ("tension_with", i),
-                    "a KPI cannot be in tension with itself; remove it from tension_with",
-                )
-            elif other not in known_kpis:
-                yield problem_at(
-                    kpi.doc,
-                    kpi.path,
-                    ("tension_with", i),
-                    f"KPI {other!r} does not exist{did_you_mean(other, reg.kpis)}; "
-                    f"define it in kpis/{other}.yaml or fix the id",
-                )
+        faults = _list_faults(
+            "tension_with",
+            kpi.tension_with,
+            kpi.id,
+            known_kpis,
+            "a KPI cannot be in tension with itself; remove it from tension_with",
+            lambda other: (
+                f"KPI {other!r} does not exist{did_you_mean(other, reg.kpis)}; "
+                f"define it in kpis/{other}.yaml or fix the id"
+            ),
+        )
+        for fault in faults:
+            yield problem_at(kpi.doc, kpi.path, *fault)
+
+
+def _list_faults(
+    key: str,
+    refs: Iterable[str],
+    own: str,
+    known: set[str],
+    itself: str,
+    unknown: Callable[[str], str],
+) -> Iterator[Fault]:
+    """A list of ids under ``key`` naming its own entry (``itself``) or an unknown one."""
+    for i, ref in enumerate(refs):
+        if ref == own:
+            yield Fault((key, i), itself)
+        elif ref not in known:
+            yield Fault((key, i), unknown(ref))
 
 
 def check_raci(reg: Register) -> Iterator[Problem]:
@@ -188,22 +201,18 @@ def check_dependencies(reg: Register) -> Iterator[Problem]:
     graph = {imp.id: imp.depends_on for imp in reg.improvements}
     by_id = {imp.id: imp for imp in reg.improvements}
     for imp in reg.improvements:
-        for i, dep in enumerate(imp.depends_on):
-            if dep == imp.id:
-                yield problem_at(
-                    imp.doc,
-                    imp.path,
-                    ("depends_on", i),
-                    "an improvement cannot depend on itself; remove it",
-                )
-            elif dep not in ids:
-                yield problem_at(
-                    imp.doc,
-                    imp.path,
-                    ("depends_on", i),
-                    f"{dep} is not in the register{did_you_mean(dep, ids)}; "
-                    "fix the id or remove it",
-                )
+        faults = _list_faults(
+            "depends_on",
+            imp.depends_on,
+            imp.id,
+            ids,
+            "an improvement cannot depend on itself; remove it",
+            lambda dep: (
+                f"{dep} is not in the register{did_you_mean(dep, ids)}; fix the id or remove it"
+            ),
+        )
+        for fault in faults:
+            yield problem_at(imp.doc, imp.path, *fault)
     # Report each dependency loop once, at its smallest id, naming the whole loop.
     reported: set[frozenset[str]] = set()
     for start in sorted(graph):

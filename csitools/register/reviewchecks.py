@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
-from csitools.problems import Problem, Where, did_you_mean
+from csitools.problems import Fault, Problem, Where, did_you_mean
 from csitools.register.checks import person_problems
 from csitools.register.documents import problem_at
 from csitools.register.load import SETTINGS_FILES
@@ -141,30 +142,8 @@ def _check_dates(review: Review) -> Iterator[Problem]:
         )
     meeting = review.date
     for d in review.decisions:
-        if d.decision == "defer" and d.revisit_on is None:
-            yield problem_at(
-                review.doc,
-                review.path,
-                ("decisions", d.index),
-                f"a defer needs revisit_on: the date the board looks at {d.improvement} again, "
-                f"after the meeting ({meeting}); add revisit_on: YYYY-MM-DD",
-            )
-        elif d.decision == "defer" and d.revisit_on is not None and d.revisit_on <= meeting:
-            yield problem_at(
-                review.doc,
-                review.path,
-                ("decisions", d.index, "revisit_on"),
-                f"revisit_on {d.revisit_on} is not after the meeting ({meeting}); give a "
-                "later date",
-            )
-        elif d.decision != "defer" and d.revisit_on is not None:
-            yield problem_at(
-                review.doc,
-                review.path,
-                ("decisions", d.index, "revisit_on"),
-                f"revisit_on belongs to a defer, and this decision is {d.decision}; remove "
-                "it, or make the decision defer",
-            )
+        for fault in _revisit_faults(d, meeting):
+            yield problem_at(review.doc, review.path, *fault)
     for a in review.actions:
         for key, day, what in (("due", a.due, "due"), ("done_on", a.done_on, "done")):
             if day is not None and day < meeting:
@@ -175,6 +154,28 @@ def _check_dates(review: Review) -> Iterator[Problem]:
                     f"the action is {what} {day}, before the meeting that agreed it "
                     f"({meeting}); give a date on or after {meeting}",
                 )
+
+
+def _revisit_faults(d: Decision, meeting: date) -> Iterator[Fault]:
+    """A defer names the day it is looked at again, after the meeting; nothing else does."""
+    here: Where = ("decisions", d.index)
+    if d.decision == "defer" and d.revisit_on is None:
+        yield Fault(
+            here,
+            f"a defer needs revisit_on: the date the board looks at {d.improvement} again, "
+            f"after the meeting ({meeting}); add revisit_on: YYYY-MM-DD",
+        )
+    elif d.decision == "defer" and d.revisit_on is not None and d.revisit_on <= meeting:
+        yield Fault(
+            (*here, "revisit_on"),
+            f"revisit_on {d.revisit_on} is not after the meeting ({meeting}); give a later date",
+        )
+    elif d.decision != "defer" and d.revisit_on is not None:
+        yield Fault(
+            (*here, "revisit_on"),
+            f"revisit_on belongs to a defer, and this decision is {d.decision}; remove "
+            "it, or make the decision defer",
+        )
 
 
 def check_updates(reg: Register) -> Iterator[Problem]:
