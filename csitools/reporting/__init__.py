@@ -7,3 +7,11 @@ two revisions (``csi diff --format markdown|json``), ``digest`` each owner's dig
 (``csi digest --format markdown|json``). Reporters take data and return
 text; they never print and never read files.
 """
+
+from typing import Any
+
+
+def attributes(obj: object, names: str) -> dict[str, Any]:
+    """``{name: obj.name}`` for the space-separated ``names``: the fields a JSON report
+    takes over as they are, named once (the report's shape is in its golden files)."""
+    return {name: getattr(obj, name) for name in names.split()}

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from csitools.history.changes import Change, show
 from csitools.problems import plural
+from csitools.reporting import attributes
 
 if TYPE_CHECKING:
     from csitools.history.diff import Comparison, FileDiff
@@ -155,14 +156,7 @@ def _review_row(r: ReviewItem) -> list[str]:
 
 def _file(f: FileDiff) -> dict[str, Any]:
     return {
-        "kind": f.kind,
-        "id": f.id,
-        "path": f.path,
-        "old_path": f.old_path,
-        "title": f.title,
-        "status": f.status,
-        "owner": f.owner,
-        "note": f.note,
+        **attributes(f, "kind id path old_path title status owner note"),
         "changes": [ch.as_dict() for ch in f.changes],
     }
 
@@ -171,9 +165,7 @@ def diff_json(c: Comparison) -> str:
     payload = {
         "ok": c.ok,
         "summary": summary_line(c),
-        "base": c.base,
-        "base_label": c.base_label,
-        "head": c.head,
+        **attributes(c, "base base_label head"),
         "added": [_file(f) for f in c.added],
         "removed": [_file(f) for f in c.removed],
         "changed": [_file(f) for f in c.changed],

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from csitools.problems import plural
+from csitools.reporting import attributes
 
 if TYPE_CHECKING:
     from csitools.measure.breakdown import Contributors
@@ -58,15 +59,12 @@ def value_dict(v: Value) -> dict[str, Any]:
     """An improvement's value: the figures, how they were found, why any is null."""
     return {
         "currency": v.currency,
-        **{name: getattr(v, name) for name in VALUE_FIGURES},
-        "expected_from": v.expected_from,
-        "one_off": v.one_off,
-        "stated_annual": v.stated_annual,
-        "expected_cycle": v.expected_cycle,
-        "expected_target": v.expected_target,
-        "expected_units": v.expected_units,
-        "realised_units": v.realised_units,
-        "realised_period": v.realised_period,
+        **attributes(v, " ".join(VALUE_FIGURES)),
+        **attributes(
+            v,
+            "expected_from one_off stated_annual expected_cycle expected_target "
+            "expected_units realised_units realised_period",
+        ),
         "recorded": [
             {"period": r.period, "amount": r.amount, "evidence": r.evidence} for r in v.recorded
         ],
@@ -79,11 +77,9 @@ def _sustain(watch: Sustainment | None) -> dict[str, Any] | None:
     if watch is None:
         return None
     return {
-        "periods": watch.periods,
-        "cycle": watch.cycle,
+        **attributes(watch, "periods cycle"),
         "closed": watch.closed.isoformat(),
-        "health": watch.health,
-        "complete": watch.complete,
+        **attributes(watch, "health complete"),
         "kpis": [
             {
                 "kpi": h.kpi,
@@ -137,12 +133,7 @@ def status_dict(status: RegisterStatus) -> dict[str, Any]:
 
 def _improvement_dict(s: ImprovementStatus) -> dict[str, Any]:
     return {
-        "id": s.id,
-        "title": s.title,
-        "status": s.status,
-        "health": s.health,
-        "score": s.score,
-        "lane": s.lane,
+        **attributes(s, "id title status health score lane"),
         "value": value_dict(s.value),
         "cycle": s.cycle,
         "flags": list(s.flags),
@@ -167,8 +158,7 @@ def _target_dict(t: TargetStatus) -> dict[str, Any]:
     return {
         "kpi": t.kpi,
         "baseline": _round(t.baseline),
-        "baseline_from": t.baseline_from,
-        "target": t.target,
+        **attributes(t, "baseline_from target"),
         "current": _round(t.current),
         "current_period": t.current_period,
         "judged": _round(t.judged),
@@ -177,8 +167,7 @@ def _target_dict(t: TargetStatus) -> dict[str, Any]:
         "progress": _round(t.progress),
         "elapsed": _round(t.elapsed),
         "due": t.due.isoformat(),
-        "health": t.health,
-        "forecast": t.forecast,
+        **attributes(t, "health forecast"),
         "flags": list(t.flags),
         "tensions": [
             {
