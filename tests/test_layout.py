@@ -125,3 +125,27 @@ def test_no_module_is_over_400_lines_and_at_most_6_sit_directly_in_csitools() ->
     assert long == [], "split the module (CONTRIBUTING.md, 'Where code goes')"
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert len(top) <= 6, top
+
+
+def _long_functions(tree: ast.Module, limit: int) -> list[tuple[int, str, int]]:
+    """(line, name, length) of each function in ``tree`` longer than ``limit`` lines."""
+    return [
+        (node.lineno, node.name, length)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and (length := (node.end_lineno or node.lineno) - node.lineno + 1) > limit
+    ]
+
+
+def test_no_function_is_over_60_lines() -> None:
+    long = [
+        f"{p.relative_to(REPO)}:{line}: {name} has {n} lines"
+        for p in sorted(PACKAGE.rglob("*.py"))
+        for line, name, n in _long_functions(ast.parse(p.read_text(encoding="utf-8")), 60)
+    ]
+    assert long == [], "split the function: one screen a function (CONTRIBUTING.md)"
+
+
+def test_the_function_length_rule_sees_a_long_function() -> None:
+    source = "def short():\n    pass\n\n\ndef long():\n" + "    x = 1\n" * 60
+    assert _long_functions(ast.parse(source), 60) == [(5, "long", 61)]

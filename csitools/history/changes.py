@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 APPROVED = frozenset({"approved", "in-progress", "measuring", "completed"})
@@ -46,13 +46,7 @@ class Change:
     """A target or baseline edit made once the entry had been approved."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "field": self.field,
-            "old": self.old,
-            "new": self.new,
-            "kind": self.kind,
-            "after_approval": self.after_approval,
-        }
+        return asdict(self)  # every field, in order, as the JSON reports show them
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

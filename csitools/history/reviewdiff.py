@@ -9,7 +9,7 @@ that gains a ``done_on`` is done.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,15 +38,7 @@ class ReviewItem:
     """The decision's rationale, or who does the action and by when."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "review": self.review,
-            "path": self.path,
-            "kind": self.kind,
-            "change": self.change,
-            "improvement": self.improvement,
-            "what": self.what,
-            "detail": self.detail,
-        }
+        return asdict(self)  # every field, in order, as the JSON reports show them
 
 
 def _parsed(blob: bytes, path: str) -> Mapping[str, Any] | None:
