@@ -33,6 +33,11 @@ from csitools.register.model import (
 from csitools.register.reviews import build_reviews, build_updates
 
 
+def _copied(data: Mapping[str, Any], names: str) -> dict[str, Any]:
+    """The required fields the schema has checked, taken over as they are."""
+    return {name: data[name] for name in names.split()}
+
+
 def to_date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
@@ -77,16 +82,8 @@ def build_improvement(doc: Document) -> Improvement:
     cost, unit = d.get("cost") or {}, (benefits.get("financial") or {}).get("per_unit")
     running = cost.get("running")
     return Improvement(
-        id=d["id"],
-        title=d["title"],
-        summary=d["summary"],
-        source=d["source"],
-        raised_by=d["raised_by"],
+        **_copied(d, "id title summary source raised_by owner status term size"),
         raised_on=date.fromisoformat(d["raised_on"]),
-        owner=d["owner"],
-        status=d["status"],
-        term=d["term"],
-        size=d["size"],
         priority=Priority(**d["priority"]),
         path=doc.path,
         services=tuple(d.get("services") or ()),
@@ -126,15 +123,7 @@ def build_kpi(doc: Document) -> Kpi:
     d = doc.data
     threshold = d.get("action_threshold")
     return Kpi(
-        id=d["id"],
-        name=d["name"],
-        unit=d["unit"],
-        direction=d["direction"],
-        type=d["type"],
-        indicator=d["indicator"],
-        perspective=d["perspective"],
-        owner=d["owner"],
-        review_cadence=d["review_cadence"],
+        **_copied(d, "id name unit direction type indicator perspective owner review_cadence"),
         baseline=Baseline(
             float(d["baseline"]["value"]), d["baseline"]["period"], d["baseline"].get("note", "")
         ),
