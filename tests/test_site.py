@@ -156,7 +156,7 @@ def test_improvement_page(built: Path) -> None:
         "data. Cost: 20,000 USD one-off; no running cost stated."
     ) in words
     # The RACI matrix is wrapped for its compact style.
-    assert re.search(r'<div class="csi-raci">\s*<table>\s*<thead>\s*<tr>\s*<th>Activity', page)
+    assert re.search(r'<div class="csi-raci">\s*<table[^>]*>\s*<thead>\s*<tr>\s*<th>Activity', page)
     # Dependencies are a list, not a paragraph that swallows it.
     assert re.search(
         r"<h2 id=\"dependencies-and-related-records\">.*?</h2>\s*<ul>\s*<li>Depends on: "

@@ -28,6 +28,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from csitools import __version__
+from csitools.publish import hosting
 from csitools.publish import markdown as site_markdown
 from csitools.publish import pages as site_pages
 from csitools.publish.cachetrust import Signer
@@ -203,7 +204,7 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         if hit is not None:
             page.toc = get_toc(hit["toc"])
             page.present_anchor_ids = set(hit["anchors"])
-            return str(hit["html"])
+            return hosting.out_of_search(str(hit["html"]))
         html = disarm_html(html)
         entry = {
             "html": html,
@@ -216,7 +217,21 @@ class CsiPlugin(BasePlugin[CsiConfig]):
             raise PluginError(
                 f"csi: the page cache cannot be written: {os_error_words(exc)}"
             ) from exc
-        return html
+        return hosting.out_of_search(html)
+
+    # The 404 page works from any folder of a server: relative links, and a <base> where
+    # site_url says where the site lives (csitools.publish.hosting).
+
+    def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        if not self.config.enabled:
+            return env
+        return hosting.with_not_found_page(env, config.theme.custom_dir)
+
+    def on_template_context(self, context: Any, template_name: str, config: Any) -> Any:
+        return hosting.relative_error_page(context, template_name)
+
+    def on_post_template(self, output_content: str, template_name: str, config: Any) -> str:
+        return hosting.base_element(output_content, template_name, config.site_url)
 
     def on_post_build(self, config: Any) -> None:
         if not self.config.enabled:
