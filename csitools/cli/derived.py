@@ -49,7 +49,7 @@ def export(fmt: str, as_of: datetime | None, out: Path | None, force: bool) -> N
       csi export --out register.csv
       csi export --format json --as-of 2026-06-30 | jq '.improvements[].computed.health'
     """
-    from csitools.contribute.export import export_csv, export_json
+    from csitools.measure.export import export_csv, export_json
     from csitools.validation import validate_repository
 
     root = one_root()
@@ -57,7 +57,8 @@ def export(fmt: str, as_of: datetime | None, out: Path | None, force: bool) -> N
         check_out(root, out, force)
     validation = validate_repository(root, as_of.date() if as_of else None)
     warn_problems(validation)
-    text = export_csv(validation) if fmt == "csv" else export_json(validation)
+    write = export_csv if fmt == "csv" else export_json
+    text = write(validation.register, validation.status)
     if out is None:
         click.echo(text, nl=False)
         return

@@ -2,16 +2,15 @@
 
 ``problems`` formats validation problems (``csi validate --format text|json|github``
 and every command that lists problems), ``status`` the computed status (``csi status
---format table|json|csv``, the CSV cells of ``csi export``), ``diff`` a comparison of
-two revisions (``csi diff --format markdown|json``), ``digest`` each owner's digest
-(``csi digest --format markdown|json``). Reporters take data and return
-text; they never print and never read files.
+--format table|json|csv``; the dicts behind its JSON, and ``csi export``, are in
+``measure.export``, which the site's downloads share), ``diff`` a comparison of two
+revisions (``csi diff --format markdown|json``), ``digest`` each owner's digest (``csi
+digest --format markdown|json``). Reporters take data and return text; they never print
+and never read files.
 """
 
-from typing import Any
+from csitools.measure.export import attributes
 
-
-def attributes(obj: object, names: str) -> dict[str, Any]:
-    """``{name: obj.name}`` for the space-separated ``names``: the fields a JSON report
-    takes over as they are, named once (the report's shape is in its golden files)."""
-    return {name: getattr(obj, name) for name in names.split()}
+__all__ = ["attributes"]
+"""``attributes`` lives with the status dicts in ``measure.export`` (the site publishes
+them too, and ``publish`` comes before ``reporting``)."""
