@@ -54,8 +54,9 @@ FLAGS = [
 
 
 _SHARED: dict[str, object] = {}
-"""The site, built once per session: other browser test modules import the fixture, and
-pytest keeps one instance of a session fixture per module that holds it."""
+"""The site (and the register it was built from, "root"), built once per session: other
+browser test modules import the fixture, and pytest keeps one instance of a session
+fixture per module that holds it."""
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +75,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         result = CliRunner().invoke(main, ["build", "--as-of", "2026-11-23"])
     assert result.exit_code == 0, result.output
     with served(root / "site") as base:
-        _SHARED["site"] = base
+        _SHARED["site"], _SHARED["root"] = base, root
         yield base
 
 

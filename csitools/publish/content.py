@@ -2,7 +2,8 @@
 
 ``generate_site`` validates the register (problems stop it with the same words as
 ``csi validate``), renders the charts and the generated pages, and returns them as
-``SiteContent``: Markdown by docs path, chart files by docs path, and the assets.
+``SiteContent``: Markdown by docs path, chart files by docs path, the assets and the
+downloads.
 The MkDocs plugin feeds the content to MkDocs in memory; ``staging`` writes it to a
 folder that any builder (MkDocs without the plugin, Zensical) builds from. Both get
 the same pages from this one function.
@@ -23,8 +24,10 @@ from csitools.history.git import HistoryUnavailable
 from csitools.history.revisions import load_history
 from csitools.problems import plural
 from csitools.publish.cachetrust import Signer, TrackedCache, checkout_signer, refuse_tracked
+from csitools.publish.chartdata import chart_tables
 from csitools.publish.charts.files import ForeignFiles, render_charts
 from csitools.publish.charts.specs import chart_specs
+from csitools.publish.downloads import data_files
 from csitools.publish.pagecache import PAGES
 from csitools.publish.pages import Chart, build_pages
 from csitools.publish.servicepages import ANALYSIS_CSS, SECTIONS, with_analysis_nav
@@ -48,6 +51,8 @@ class SiteContent:
     """Files copied as they are (the charts), by docs path."""
     assets: dict[str, bytes] = field(default_factory=dict)
     """The site's stylesheet and script, by docs path."""
+    data: dict[str, bytes] = field(default_factory=dict)
+    """The downloads (``data/register.csv`` ...), by docs path (``publish.downloads``)."""
     signer: Signer | None = None
     """Signs what csi keeps in its cache (None: keep nothing)."""
     validation: Validation | None = None
@@ -99,7 +104,7 @@ def _draw_charts(
     for spec in specs:
         if spec.name in by_name:
             site_path = f"charts/{spec.name}.svg"
-            drawn[spec.name] = Chart(site_path, spec.alt)
+            drawn[spec.name] = Chart(site_path, spec.alt, chart_tables(spec))
             content.files[site_path] = by_name[spec.name]
     say(f"charts: {report.rendered} rendered, {report.cached} from the cache")
     return drawn
@@ -149,4 +154,5 @@ def generate_site(
     if any(page in content.pages for _, page in SECTIONS):
         assets.append(ANALYSIS_CSS)
     content.assets = {path: _asset(path) for path in assets}
+    content.data = data_files(validation.register, validation.status, validation.series)
     return content

@@ -128,6 +128,15 @@ def edit_url(settings: Settings, path: str) -> str:
     return f"{settings.repository_url.rstrip('/')}/edit/{branch}/{file}"
 
 
+def source_link(settings: Settings, path: str) -> Markup:
+    """A file of the repository as code, linked to it on the settings' branch when the
+    repository is known (every part percent-encoded)."""
+    if not settings.repository_url:
+        return code(path)
+    branch, file = (quote(part, safe="/") for part in (settings.branch, path))
+    return link(code(path), f"{settings.repository_url.rstrip('/')}/blob/{branch}/{file}")
+
+
 def commit_link(repository_url: str, commit: str, short: str) -> Markup:
     """A commit's short id as code, linked to the commit when the repository is known."""
     if not repository_url:

@@ -32,6 +32,8 @@ from csitools.measure.status import (
     TargetStatus,
 )
 from csitools.publish.benefits import VALUE_WORDS, benefits_context, months, portfolio
+from csitools.publish.chartdata import DataTable
+from csitools.publish.downloads import REGISTER_CSV, REGISTER_JSON, kpi_csv
 from csitools.publish.fragments import (
     HEALTHS_SHOWN,
     anchor,
@@ -44,6 +46,7 @@ from csitools.publish.fragments import (
     health_rank,
     kpi_link,
     person_link,
+    source_link,
     term_size,
     with_unit,
 )
@@ -95,10 +98,16 @@ DUE_SOON_DAYS = 30
 
 @dataclass(frozen=True)
 class Chart:
-    """A rendered chart the pages may show: its site path and text alternative."""
+    """A rendered chart the pages may show: its site path, text alternative and the
+    table of its data (a table per panel)."""
 
     path: str
     alt: str
+    tables: tuple[DataTable, ...] = ()
+
+    @property
+    def has_data(self) -> bool:
+        return any(table.rows for table in self.tables)
 
 
 def _environment(overrides: Path | None) -> jinja2.Environment:
@@ -139,6 +148,7 @@ def _environment(overrides: Path | None) -> jinja2.Environment:
     env.globals.update(cycle_outcome=cycle_outcome, cycle_result=cycle_result)
     env.globals.update(sustain_summary=sustain_summary, held_note=held_note)
     env.globals.update(front_matter=front_matter, link=link, chart_image=chart_image)
+    env.globals.update(kpi_csv=kpi_csv, register_csv=REGISTER_CSV, register_json=REGISTER_JSON)
     return env
 
 
@@ -334,6 +344,7 @@ def _common(site: Site) -> dict[str, Any]:
         person=lambda who, base="": person_link(names, who, base),
         commit_link=lambda rev: commit_link(reg.settings.repository_url, rev.commit, rev.short),
         edit_url=lambda imp: edit_url(reg.settings, imp.path),
+        source_link=lambda path: source_link(reg.settings, path),
         **analysis_helpers(reg, site.status),
         row_facets=lambda imp, st: row_facets(imp, st, names),
         filter_query=filter_query,

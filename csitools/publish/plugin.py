@@ -138,7 +138,8 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         except ContentError as exc:
             raise PluginError(f"csi: {exc}") from exc
         self._signer = content.signer
-        self.pages, self.chart_files, self.assets = content.pages, content.files, content.assets
+        self.pages, self.chart_files = content.pages, content.files
+        self.assets = {**content.assets, **content.data}
         config.extra_css.extend(content.extra_css)
         config.extra_javascript.extend(content.extra_javascript)
         config.nav = content.nav(config.nav)

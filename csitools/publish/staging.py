@@ -154,7 +154,8 @@ def stage_site(root: Path, content: SiteContent, cache_dir: str) -> Staged:
     if isinstance(theme, dict) and theme.get("custom_dir"):
         files.update(_files_of(root / str(theme["custom_dir"]), "overrides"))
     files.update({f"docs/{path}": source for path, source in content.files.items()})
-    files.update({f"docs/{path}": data for path, data in content.assets.items()})
+    generated = {**content.assets, **content.data}
+    files.update({f"docs/{path}": data for path, data in generated.items()})
     for path, markdown in content.pages.items():
         files[f"docs/{path}"] = wrap_page(markdown).encode("utf-8")
     staged = _staged_config(user, content)

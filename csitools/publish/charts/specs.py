@@ -86,6 +86,8 @@ class Panel:
     forecast: Segment | None = None
     note: str = ""
     """Shown in place of the series when there are no points."""
+    kpi: str = ""
+    """The KPI whose series the panel draws (its data table links the KPI's data file)."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,11 @@ def kpi_spec(
     if not points:
         alt = f"No data yet for {kpi.name} as of {day}."
         return ChartSpec(
-            name, "kpi", kpi.name, alt, (Panel("", unit, (), (day, day), day, note=alt),)
+            name,
+            "kpi",
+            kpi.name,
+            alt,
+            (Panel("", unit, (), (day, day), day, note=alt, kpi=kpi.id),),
         )
     base = kpi.baseline
     label = f"Baseline {amount(base.value, unit)} ({base.period})"
@@ -217,7 +223,7 @@ def kpi_spec(
     )
     x_range = (start.isoformat(), end.isoformat())
     points_ = tuple((p.period, _mid(p), p.value) for p in points)
-    panel = Panel("", unit, points_, x_range, day, tuple(lines), targets=marks)
+    panel = Panel("", unit, points_, x_range, day, tuple(lines), targets=marks, kpi=kpi.id)
     return ChartSpec(name, "kpi", kpi.name, alt + ".", (panel,))
 
 
@@ -272,6 +278,7 @@ def improvement_spec(
                 targets=tuple(points_to),
                 forecast=forecast,
                 note="" if points else f"No data for {name} as of {as_of.isoformat()}",
+                kpi=kpi_id,
             )
         )
         sentence = _target_sentence(kpi, name, points, lead, ts, imp_status)
