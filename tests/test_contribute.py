@@ -273,7 +273,7 @@ def test_init_makes_a_register_that_validates_and_builds(
     assert config["plugins"] == ["search", "csi"]
     ours = yaml.safe_load((REPO / "mkdocs.yml").read_text())
     assert config["markdown_extensions"] == ours["markdown_extensions"]
-    assert "csitools==" + __version__ in (root / "requirements.txt").read_text()
+    assert "csitools[pdf]==" + __version__ in (root / "requirements.txt").read_text()
     assert (root / ".gitignore").read_text().splitlines()[1:3] == ["site/", ".cache/"]
 
     monkeypatch.chdir(root)

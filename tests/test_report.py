@@ -146,3 +146,47 @@ def test_a_missing_pdf_renderer_is_a_message_that_says_how_to_install_it(
         "or write --format html"
     )
     assert not (repo / "pack.pdf").exists()
+
+
+def pdf_in_a_process(root: Path, out: str, epoch: str) -> bytes:
+    """csi report --format pdf in a process of its own (its own hash seed)."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "PYTHONHASHSEED": "random"}
+    cmd = [sys.executable, "-m", "csitools.cli", "report", "--as-of", AS_OF]
+    cmd += ["--improvements", "CSI-0001", "--format", "pdf", "--out", out]
+    run = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return (root / out).read_bytes()
+
+
+@pytest.mark.slow
+def test_two_pdf_renders_with_the_same_source_date_epoch_are_the_same_bytes(
+    sample: Path,
+) -> None:
+    pytest.importorskip("weasyprint", reason="pip install -e '.[pdf]'")
+    one = pdf_in_a_process(sample, "one.pdf", "1767225600")
+    assert one == pdf_in_a_process(sample, "two.pdf", "1767225600")
+    reader = pypdf.PdfReader(sample / "one.pdf")
+    assert "/ID" not in reader.trailer  # no file identifier: nothing to strip
+    assert (reader.metadata["/CreationDate"], reader.metadata["/ModDate"]) == (
+        "D:20260101000000Z",
+        "D:20260101000000Z",
+    )
+    pdf_in_a_process(sample, "later.pdf", "1767312000")  # a day later
+    assert pypdf.PdfReader(sample / "later.pdf").metadata["/ModDate"] == "D:20260102000000Z"
+
+
+def test_a_source_date_epoch_that_is_no_time_is_a_message(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("weasyprint", reason="pip install -e '.[pdf]'")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = csi("report", "--as-of", "2026-05-15", "--format", "pdf", "--out", "pack.pdf")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: SOURCE_DATE_EPOCH='yesterday' is not a time: set it to whole seconds since "
+        "1970-01-01 UTC, such as $(git log -1 --format=%ct), or unset it\n"
+    )
+    assert not (repo / "pack.pdf").exists()

@@ -133,6 +133,9 @@ def test_pages_publishes_daily_with_the_official_actions(which: str) -> None:
         "actions/deploy-pages",
     ]
     assert _steps(pages)[0]["with"]["fetch-depth"] == 0
+    runs = [s.get("run", "") for s in _steps(pages)]
+    assert "csi build --strict --with-report" in runs  # the board pack in the site
+    assert any("libpangoft2-1.0-0" in run for run in runs)  # what WeasyPrint needs
     assert pages["jobs"]["deploy"]["environment"]["name"] == "github-pages"
 
 
@@ -210,7 +213,7 @@ def test_init_pins_the_csitools_that_created_it() -> None:
     requirement = [
         line for line in files["requirements.txt"].splitlines() if not line.startswith("#")
     ]
-    assert requirement == [f"csitools=={__version__}"]
+    assert requirement == [f"csitools[pdf]=={__version__}"]
     ci = files[".github/workflows/ci.yml"] + files[".github/workflows/pages.yml"]
     assert "-e ." not in ci
 

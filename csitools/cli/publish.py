@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from csitools.cli.common import AS_OF, display, one_root, warn_problems
+from csitools.cli.report import site_pack
 from csitools.files import file_kind, in_the_way
 from csitools.publish.builders import BUILDERS
 from csitools.publish.sitefolder import kept_folder_of, kept_folders, unsafe_site_dir
@@ -110,8 +111,19 @@ def _refuse_site_dir(
     default=None,
     help="The site builder (default: builder in site_config/register.yml, else mkdocs).",
 )
+@click.option(
+    "--with-report",
+    is_flag=True,
+    help="Also write the board pack (HTML, and PDF with the pdf extra) into report/ "
+    "(default: report.site in site_config/register.yml).",
+)
 def build(
-    as_of: datetime | None, strict: bool, site_dir: Path | None, force: bool, builder: str | None
+    as_of: datetime | None,
+    strict: bool,
+    site_dir: Path | None,
+    force: bool,
+    builder: str | None,
+    with_report: bool,
 ) -> None:
     """Validate the register, then build its site with MkDocs or Zensical.
 
@@ -122,6 +134,10 @@ def build(
 
     The same commit and --as-of give the same site, byte for byte, when
     SOURCE_DATE_EPOCH is set (MkDocs then dates the sitemap from it).
+
+    With --with-report (or report.site: true in the settings) the site also holds
+    the board pack (csi report) as report/board-pack.html and .pdf, linked from the
+    review pack page; without the pdf extra the PDF is skipped, and said so.
 
     MkDocs empties the site folder first, so csi refuses one that is, holds or lies
     inside the register's own folders (register/, kpis/, site_config/, .git, .cache,
@@ -134,20 +150,29 @@ def build(
       csi build --as-of 2026-10-31 --site-dir public
       SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) csi build
       csi build --builder zensical
+      csi build --with-report
     """
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.exceptions import MkDocsException
-
     root = one_root()
     if site_dir:  # before any work, and before MkDocs' own less clear check of its config
         _refuse_site_dir(site_dir, root, kept_folders(root), force, from_option=True)
     day = as_of.date() if as_of else date.today()
     _progress("validating")
     settings = require_clean(root, day, "build")
+    board = site_pack(with_report, settings)
     if (builder or settings.builder) == "zensical":
-        site = _build_zensical(root, day, site_dir, strict, force)
-        _summary(site, day, "zensical")
-        return
+        site, name = _build_zensical(root, day, site_dir, strict, force, board), "zensical"
+    else:
+        site, name = _build_mkdocs(root, day, site_dir, strict, force, board), "mkdocs"
+    _summary(site, day, name)
+
+
+def _build_mkdocs(
+    root: Path, day: date, site_dir: Path | None, strict: bool, force: bool, board: str
+) -> Path:
+    """The MkDocs build: the csi plugin told what csi build checked and chose."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
     os.environ["CSI_AS_OF"] = day.isoformat()
     overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
     # A broken link's file, why a build failed; on a terminal also its stages.
@@ -158,13 +183,15 @@ def build(
         _refuse_site_dir(site, root, kept, force, from_option=bool(site_dir))
         if force and "csi" in config.plugins:  # checked above: the plugin need not refuse it
             config.plugins["csi"].config.force_site_dir = True
+        if "csi" in config.plugins:
+            config.plugins["csi"].config.board_pack = board
         try:
             mkdocs_build(config)
         except MkDocsException as exc:
             raise click.ClickException(str(exc)) from exc
         except OSError as exc:
             raise click.ClickException(f"could not build the site: {_os_error(exc)}") from exc
-    _summary(site, day, "mkdocs")
+    return site
 
 
 def _on_terminal() -> bool:
@@ -185,7 +212,7 @@ def _summary(site: Path, day: date, builder: str) -> None:
 
 
 def _build_zensical(
-    root: Path, day: date, site_dir: Path | None, strict: bool, force: bool
+    root: Path, day: date, site_dir: Path | None, strict: bool, force: bool, board: str
 ) -> Path:
     """The Zensical build: the same site-folder guard, then stage, build, disarm."""
     from csitools.publish.builders import BuilderMissing, BuildFailed, build_with_zensical
@@ -204,7 +231,7 @@ def _build_zensical(
         kept.append((root / str(theme["custom_dir"]), "the theme overrides (custom_dir)"))
     _refuse_site_dir(site, root, kept, force, from_option=bool(site_dir))
     try:
-        build_with_zensical(root, day, site, strict=strict, say=_progress)
+        build_with_zensical(root, day, site, strict=strict, say=_progress, board_pack=board)
     except (BuilderMissing, BuildFailed, ContentError, StagingError) as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:

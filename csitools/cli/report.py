@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,15 +13,32 @@ from csitools.cli.common import AS_OF, format_option, one_root
 from csitools.cli.derived import check_out
 from csitools.files import replace_file
 
+if TYPE_CHECKING:
+    from csitools.register.model import Settings
 
-def _commit(root: Path) -> str:
-    """The short id of the commit the pack is made from, "uncommitted" when none."""
-    from csitools.history.git import GitError, resolve_commit
+
+def site_pack(with_report: bool, settings: Settings) -> str:
+    """What csi build puts in the site (``sitepack.CHOICES``): --with-report, else
+    report.site of the settings; "html" when the PDF renderer is missing, said in one
+    line."""
+    from csitools.publish.sitepack import pdf_possible, wanted
+
+    choice, skipped = pdf_possible(wanted("pdf" if with_report else None, settings))
+    if skipped is not None:
+        click.echo(skipped, err=True)
+    return choice
+
+
+def _pdf_ready() -> None:
+    """Stop with the reason when no PDF can be made: no renderer, or a
+    SOURCE_DATE_EPOCH that is no time."""
+    from csitools.publish.pack import PdfDateError, PdfUnavailable, pdf_moment, pdf_renderer
 
     try:
-        return resolve_commit(root, "HEAD")[:7]
-    except (GitError, OSError):
-        return "uncommitted"
+        pdf_renderer()
+        pdf_moment()
+    except (PdfUnavailable, PdfDateError) as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.command()
@@ -41,9 +59,8 @@ def _commit(root: Path) -> str:
 @click.option(
     "--paper",
     type=click.Choice(["a4", "letter"]),
-    default="a4",
-    show_default=True,
-    help="The PDF's paper size.",
+    default=None,
+    help="The PDF's paper size (default: report.paper in site_config/register.yml, else a4).",
 )
 @click.option(
     "--out",
@@ -58,7 +75,7 @@ def report(
     improvements: tuple[str, ...],
     whole: bool,
     fmt: str,
-    paper: str,
+    paper: str | None,
     out: Path,
     force: bool,
 ) -> None:
@@ -77,37 +94,31 @@ def report(
       csi report --format pdf --paper letter --as-of 2026-10-31 --out pack.pdf
       csi report --review 2026-10-14-csi-board --improvements CSI-0007 --out board.html
     """
-    from csitools.publish.content import ContentError
-    from csitools.publish.pack import (
-        PdfUnavailable,
-        make_pack,
-        pdf_renderer,
-        render_html,
-        render_pdf,
-    )
+    from csitools.publish import pack as packs
+    from csitools.publish.content import ContentError, generate_site
+    from csitools.publish.pagecache import CACHE_DIR
     from csitools.publish.staging import StagingError
 
     root = one_root()
     check_out(root, out, force)
     if fmt == "pdf":
-        try:
-            pdf_renderer()  # before the work, not after it
-        except PdfUnavailable as exc:
-            raise click.ClickException(str(exc)) from exc
+        _pdf_ready()  # before the work, not after it
     day = as_of.date() if as_of else date.today()
     try:
-        pack = make_pack(
-            root, day, _commit(root), review=review, improvements=improvements, whole=whole
-        )
+        content = generate_site(root, day, CACHE_DIR)
+        pack = packs.pack_of(
+            content, root, day, packs.commit_of(root), review=review, improvements=improvements,
+            whole=whole,
+        )  # fmt: skip
     except (ContentError, StagingError) as exc:
         raise click.ClickException(str(exc)) from exc
-    html = render_html(pack, paper)
+    html = packs.render_html(pack, paper or pack.paper)
     try:
         if fmt == "html":
             replace_file(out, html)
         else:
-            render_pdf(html, out)
-    except PdfUnavailable as exc:
+            packs.render_pdf(html, out)
+    except (packs.PdfUnavailable, packs.PdfDateError) as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:
         raise click.ClickException(f"cannot write {out}: {exc.strerror}") from exc

@@ -47,19 +47,22 @@ def build_with_zensical(
     *,
     strict: bool = True,
     say: Callable[[str], None] = lambda _: None,
+    board_pack: str = "off",
 ) -> None:
     """Stage the register's pages, build them with Zensical and put the site, its
     generated pages disarmed, into ``site_dir`` (which the caller has checked may be
-    replaced)."""
+    replaced); ``board_pack`` (``sitepack.CHOICES``) puts the board pack in it."""
     # Imported here: the command line imports this module for BUILDERS alone.
     from csitools.publish.content import generate_site
     from csitools.publish.finalpass import disarm_site
     from csitools.publish.pagecache import CACHE_DIR
+    from csitools.publish.sitepack import add_board_pack
     from csitools.publish.staging import stage_site
 
     command = zensical_command()
     say("pages: generating")
     content = generate_site(root, as_of, CACHE_DIR, say=say)
+    add_board_pack(content, root, as_of, board_pack, say=say)
     staged = stage_site(root, content, CACHE_DIR)
     say(f"zensical: building {len(content.pages)} generated pages")
     args = [*command, "build", "-f", str(staged.config), *(["--strict"] if strict else [])]

@@ -15,10 +15,11 @@ as-of give the same bytes.
 from __future__ import annotations
 
 import base64
+import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from html import escape
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -27,9 +28,9 @@ from typing import Any
 import markdown as python_markdown
 import yaml
 
-from csitools.publish.content import SiteContent, generate_site
+from csitools.files import replace_file
+from csitools.publish.content import SiteContent
 from csitools.publish.markdown import disarm_html, disarm_title
-from csitools.publish.pagecache import CACHE_DIR
 from csitools.publish.staging import read_config
 
 ATTENTION = ("regressed", "missed", "at-risk", "stale", "no-data")
@@ -59,6 +60,8 @@ class Pack:
     commit: str
     review: str | None
     sections: tuple[Section, ...]
+    paper: str = "a4"
+    """The register's paper (``report.paper`` in the settings): a4 or letter."""
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
@@ -155,7 +158,18 @@ def _chosen(content: SiteContent, improvements: Iterable[str] | None, whole: boo
     return [f"improvements/{i}.md" for i in ids if f"improvements/{i}.md" in content.pages]
 
 
-def make_pack(
+def commit_of(root: Path) -> str:
+    """The short id of the commit the pack is made from, "uncommitted" when none."""
+    from csitools.history.git import GitError, resolve_commit
+
+    try:
+        return resolve_commit(root, "HEAD")[:7]
+    except (GitError, OSError):
+        return "uncommitted"
+
+
+def pack_of(
+    content: SiteContent,
     root: Path,
     as_of: date,
     commit: str,
@@ -163,10 +177,9 @@ def make_pack(
     review: str | None = None,
     improvements: Iterable[str] | None = None,
     whole: bool = False,
-    say: Callable[[str], None] = lambda _: None,
 ) -> Pack:
-    """The pack's sections, from the pages the site would show as of ``as_of``."""
-    content = generate_site(root, as_of, CACHE_DIR, say=say)
+    """The pack's sections, from the pages the site shows as of ``as_of``
+    (``content.generate_site``)."""
     validation = content.validation
     assert validation is not None
     wanted = ["review.md"] if not whole else ["index.md", "review.md"]
@@ -180,8 +193,8 @@ def make_pack(
     extensions = (read_config(config) if config.is_file() else {}).get("markdown_extensions")
     converter = _Converter(content, set(pages), list(extensions or DEFAULT_EXTENSIONS))
     sections = tuple(converter.convert(p) for p in pages)
-    title = validation.register.settings.title
-    return Pack(title, as_of, commit, review, sections)
+    settings = validation.register.settings
+    return Pack(settings.title, as_of, commit, review, sections, settings.report_paper)
 
 
 def _css(paper: str) -> str:
@@ -200,7 +213,6 @@ def render_html(pack: Pack, paper: str = "a4") -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="dcterms.created" content="{pack.as_of.isoformat()}">',
         f"<title>{title}: board pack as of {pack.as_of.isoformat()}</title>",
         f"<style>{_css(paper)}</style></head><body>",
         f'<header class="pack-footer">{title} · as of {pack.as_of.isoformat()}'
@@ -236,8 +248,38 @@ def pdf_renderer() -> Any:
     return weasyprint
 
 
-def render_pdf(html: str, out: Path) -> None:
+class PdfDateError(ValueError):
+    """SOURCE_DATE_EPOCH is set but holds no time; the message says so."""
+
+
+def pdf_moment() -> str:
+    """When the PDF says it was made (its creation and modification dates), in UTC:
+    SOURCE_DATE_EPOCH when it is set, as in a reproducible build, else now."""
+    text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not text:
+        moment = datetime.now(UTC)
+    else:
+        try:
+            moment = datetime.fromtimestamp(int(text), UTC)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise PdfDateError(
+                f"SOURCE_DATE_EPOCH={text!r} is not a time: set it to whole seconds since "
+                "1970-01-01 UTC, such as $(git log -1 --format=%ct), or unset it"
+            ) from exc
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def pdf_bytes(html: str) -> bytes:
     """The pack's HTML as a PDF (WeasyPrint): paper, page numbers and the as-of date in
-    the footer, a contents list with page numbers, vector charts, text extractable."""
-    document = pdf_renderer().HTML(string=html, base_url=None)
-    document.write_pdf(out, uncompressed_pdf=False)
+    the footer, a contents list with page numbers, vector charts, text extractable;
+    dated by ``pdf_moment``, so the same HTML and SOURCE_DATE_EPOCH give the same bytes."""
+    moment = pdf_moment()
+    document = pdf_renderer().HTML(string=html, base_url=None).render()
+    document.metadata.created = document.metadata.modified = moment
+    data: bytes = document.write_pdf(uncompressed_pdf=False)
+    return data
+
+
+def render_pdf(html: str, out: Path) -> None:
+    """The pack's HTML as a PDF file (``pdf_bytes``), written whole."""
+    replace_file(out, pdf_bytes(html))

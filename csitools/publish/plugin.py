@@ -36,6 +36,7 @@ from csitools.publish.content import ContentError, generate_site, os_error_words
 from csitools.publish.markdown import DISARM_VERSION, disarm_html, disarm_title
 from csitools.publish.pagecache import CACHE_DIR, PAGES, Entry, PageCache
 from csitools.publish.sitefolder import kept_folders, unsafe_site_dir
+from csitools.publish.sitepack import CHOICES, add_board_pack, wanted
 from csitools.register.limits import EARLIEST, LATEST
 from csitools.register.load import ANALYSIS_FOLDERS
 
@@ -79,6 +80,9 @@ class CsiConfig(base.Config):
     force_site_dir = c.Type(bool, default=False)
     """Build into a site_dir that holds files of another kind, deleting them (never one
     that holds the register); csi build --force sets it."""
+    board_pack = c.Optional(c.Choice(CHOICES))
+    """The board pack in the site: off, html, or pdf (the HTML and the PDF); unset,
+    ``report.site`` in the settings decides. csi build --with-report sets it."""
 
 
 class CsiPlugin(BasePlugin[CsiConfig]):
@@ -92,6 +96,10 @@ class CsiPlugin(BasePlugin[CsiConfig]):
         self.chart_files: dict[str, Path] = {}
         self.assets: dict[str, bytes] = {}
         self.root = Path()
+        self._serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._serving = command == "serve"  # the PDF is left to the build: HTML only
 
     def _as_of(self) -> date:
         text = os.environ.get("CSI_AS_OF") or self.config.as_of
@@ -126,15 +134,20 @@ class CsiPlugin(BasePlugin[CsiConfig]):
                 f"csi: site_dir {unsafe[0]}; set site_dir in mkdocs.yml to a folder of its "
                 f"own, such as site{also}"
             )
+        day = self._as_of()
         try:
             content = generate_site(
                 self.root,
-                self._as_of(),
+                day,
                 self.config.cache_dir,
                 charts=self.config.charts,
                 history=self.config.history,
                 say=log.info,
             )
+            assert content.validation is not None
+            board = wanted(self.config.board_pack, content.validation.register.settings)
+            board = "html" if self._serving and board == "pdf" else board
+            add_board_pack(content, self.root, day, board, say=log.info)
         except ContentError as exc:
             raise PluginError(f"csi: {exc}") from exc
         self._signer = content.signer

@@ -146,6 +146,7 @@ def build_settings(doc: Document | None) -> Settings:
     scoring = d.get("scoring") or {}
     quick = scoring.get("quick_win") or {}
     governance = d.get("governance") or {}
+    report = d.get("report") or {}
     defaults = Settings()
     return Settings(
         title=d["title"],
@@ -163,6 +164,8 @@ def build_settings(doc: Document | None) -> Settings:
         decisions_required=governance.get("decisions_required", defaults.decisions_required),
         review_horizon_days=governance.get("review_horizon_days", defaults.review_horizon_days),
         builder=d.get("builder", defaults.builder),
+        report_site=report.get("site", defaults.report_site),
+        report_paper=report.get("paper", defaults.report_paper),
         doc=doc,
     )
 

@@ -214,6 +214,10 @@ class Settings:
     review_horizon_days: int = 45
     builder: str = "mkdocs"
     """Which builder ``csi build`` and ``csi serve`` use: mkdocs or zensical."""
+    report_site: bool = False
+    """report.site: the build writes the board pack into the site (``--with-report``)."""
+    report_paper: str = "a4"
+    """report.paper: the board pack's paper, a4 or letter."""
     doc: Document | None = field(default=None, repr=False, compare=False)
 
 
