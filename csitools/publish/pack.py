@@ -197,9 +197,15 @@ def pack_of(
     return Pack(settings.title, as_of, commit, review, sections, settings.report_paper)
 
 
+_STEPS = "".join(
+    f".csi-w-{n} {{ width: {n}%; }} .csi-at-{n} {{ left: {n}%; }}\n" for n in range(0, 101, 5)
+)
+"""The progress bars' widths and ticks, in the site's steps of 5% (``portfolio``)."""
+
+
 def _css(paper: str) -> str:
     css = resources.files("csitools.publish").joinpath("assets", "pack.css").read_text("utf-8")
-    return css.replace("PAPER", "A4" if paper == "a4" else "letter")
+    return css.replace("PAPER", "A4" if paper == "a4" else "letter") + _STEPS
 
 
 def render_html(pack: Pack, paper: str = "a4") -> str:
