@@ -289,7 +289,13 @@ def test_git_authors_and_change_summaries_read_as_text(site: tuple[str, Path], p
     base, _ = site
     visit(page, base + "changelog/")
     table = page.locator("article table").first.inner_text()
-    assert f"CSI-0004\tedited (no tracked field changed)\t{AUTHOR}\t" in table
+    row = next(r for r in table.splitlines() if "Details edited" in r).split("\t")
+    assert row[1:4] == [
+        f"CSI-0004 · {text_of(TITLES['CSI-0004']).replace('pwned-t2', 'pwned-t2b')}",
+        "Details edited; no tracked field changed",
+        "<script>document.title='pwned-g1'</script>",  # the commit's message, as text
+    ]
+    assert row[4].endswith(f" by {AUTHOR}")
     assert not page.title().startswith("pwned-")
 
 

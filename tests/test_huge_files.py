@@ -76,7 +76,8 @@ def test_csi_build_names_the_entry_too_large_at_its_revision(repo: Repo) -> None
     assert result.stdout.startswith("built ")
     changelog = (repo.root / "site" / "changelog" / "index.html").read_text(encoding="utf-8")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", changelog))
-    assert re.search(rf"CSI-0003 unreadable: {TOO_LARGE} Alice Moreau {repo.sha['huge']}", text)
+    said = f"CSI-0003 Could not be read at this commit: {TOO_LARGE} A huge entry"
+    assert f"{said} {repo.sha['huge']} by Alice Moreau" in text
 
 
 @pytest.mark.slow

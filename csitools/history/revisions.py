@@ -100,6 +100,8 @@ class ChangelogItem(NamedTuple):
     id: str
     summary: str
     after_approval: bool
+    revision: Revision | None = None
+    """The revision itself: its changes, its commit's message."""
 
 
 _REMOVED = (Change("$", None, None, "removed"),)
@@ -302,7 +304,15 @@ def changelog(history: History) -> list[ChangelogItem]:
     """Every revision of every file, newest first (same time: by path)."""
     items = [
         ChangelogItem(
-            r.date, r.commit, r.short, r.author, r.path_at_commit, r.id, r.summary, r.after_approval
+            r.date,
+            r.commit,
+            r.short,
+            r.author,
+            r.path_at_commit,
+            r.id,
+            r.summary,
+            r.after_approval,
+            r,
         )
         for revisions in history.entries.values()
         for r in revisions

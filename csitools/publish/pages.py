@@ -12,10 +12,11 @@ each page's front matter is written by ``front_matter``, so no field can inject 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,14 @@ from csitools.measure.status import (
     ImprovementStatus,
     RegisterStatus,
     TargetStatus,
+)
+from csitools.publish.audit import (
+    TRACKED_WORDS,
+    Words,
+    changelog_rows,
+    created_with,
+    first_recorded,
+    revision_words,
 )
 from csitools.publish.benefits import VALUE_WORDS, benefits_context, months, portfolio
 from csitools.publish.chartdata import DataTable
@@ -215,6 +224,11 @@ class Site:
         return review_views(self.reg, self.status, self.then)
 
     @cached_property
+    def created(self) -> Counter[str]:
+        """How many entries and KPIs each commit created."""
+        return created_with(self.history) if isinstance(self.history, History) else Counter()
+
+    @cached_property
     def names(self) -> dict[str, str]:
         reg = self.reg
         return {p.id: p.name for p in reg.people.values()} | {
@@ -243,7 +257,7 @@ def page_table(site: Site) -> list[PageRow]:
         ("scorecard.md", "scorecard", {}),
         ("benefits.md", "benefits", benefits_context(reg, site.status)),
         ("people.md", "people", {"involvement": _involvement(reg)}),
-        ("changelog.md", "changelog", {"months": _months(site.history)}),
+        ("changelog.md", "changelog", {"months": _months(site)}),
         ("review.md", "review", _review(site)),
         *review_rows(site.views),
         *analysis_rows(reg, site.status),
@@ -276,6 +290,7 @@ def _improvement(site: Site, imp: Improvement) -> dict[str, Any]:
         "raci_rows": raci_rows,
         "revisions": revisions,
         "timeline": status_timeline(revisions) if revisions else [],
+        "recorded": first_recorded(revisions, imp.raised_on, site.created),
     }
 
 
@@ -291,11 +306,12 @@ def _kpi(site: Site, kpi: Kpi) -> dict[str, Any]:
     return {"kpi": kpi, "ks": site.status.kpis[kpi.id], "users": users}
 
 
-def _months(history: History | HistoryUnavailable | None) -> dict[str, list[object]]:
-    """The changelog's items by month, newest first."""
+def _months(site: Site) -> dict[str, list[object]]:
+    """The changelog's rows by month, newest first (an import's creations in one row)."""
     months: dict[str, list[object]] = {}
-    for item in changelog(history) if isinstance(history, History) else []:
-        months.setdefault(f"{item.date:%Y-%m}", []).append(item)
+    items = changelog(site.history) if isinstance(site.history, History) else []
+    for row in changelog_rows(items, site.created):
+        months.setdefault(f"{row.revision.date:%B %Y}", []).append(row)
     return months
 
 
@@ -343,6 +359,8 @@ def _common(site: Site) -> dict[str, Any]:
         history_gap=history.reason if isinstance(history, HistoryUnavailable) else None,
         person=lambda who, base="": person_link(names, who, base),
         commit_link=lambda rev: commit_link(reg.settings.repository_url, rev.commit, rev.short),
+        change_words=partial(revision_words, Words(reg.kpis, names)),
+        tracked_words=TRACKED_WORDS,
         edit_url=lambda imp: edit_url(reg.settings, imp.path),
         source_link=lambda path: source_link(reg.settings, path),
         **analysis_helpers(reg, site.status),
