@@ -94,3 +94,68 @@ def test_bad_periods_are_reported_once_with_how_many_more(
 ) -> None:
     problem = one_problem(tmp_path, text)
     assert (problem.line, problem.json_path, problem.message) == (line, "column 'period'", message)
+
+
+SERIES = "period,value\n2026-01,1\n2026-02,2\n"
+COUNT = {"measure": {"column": "points"}, "aggregate": "count"}
+
+
+def test_a_path_written_with_backslashes_is_read_as_the_same_file(tmp_path: Path) -> None:
+    write(tmp_path, SERIES, "series.csv")
+    series, problems = load_series({"kpi": {"csv": "kpis\\data\\series.csv"}}, tmp_path)
+    assert problems == []
+    assert [p.period for p in series["kpi"].points] == ["2026-01", "2026-02"]
+
+
+def test_every_kpi_is_read_whatever_went_wrong_with_the_ones_before(tmp_path: Path) -> None:
+    """A path leading outside, a file missing, a KPI that names no column of its file: each
+    is a problem of its own, and the next KPI is still read."""
+    good = write(tmp_path, SERIES, "series.csv")
+    tickets = write(tmp_path, TICKETS, "tickets.csv")
+    sources: dict[str, dict[str, Any]] = {
+        "outside": {"csv": "../elsewhere.csv"},
+        "missing": {"csv": "kpis/data/missing.csv"},
+        "no-column": {"csv": tickets, "period": "month", "time": "resolved_at", **COUNT},
+        "good": {"csv": good},
+    }
+    series, problems = load_series(sources, tmp_path)
+    assert list(series) == ["good"]
+    assert [(p.path, p.line, p.json_path) for p in problems] == [
+        ("../elsewhere.csv", 0, "$"),
+        ("kpis/data/missing.csv", 0, "$"),
+        (tickets, 1, "column 'resolved_at'"),
+    ]
+
+
+def test_a_source_the_schema_would_refuse_gets_a_message_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, TICKETS, "tickets.csv")
+    series, problems = load_series({"kpi": {"csv": path, "time": "closed", **COUNT}}, tmp_path)
+    assert series == {}
+    assert problems == [
+        Problem(path, 0, "$", "KPI 'kpi' cannot be computed from this file: 'period'")
+    ]
+
+
+def test_each_kpi_s_series_keeps_its_own_spelling_of_the_path(tmp_path: Path) -> None:
+    """Two KPIs read one ticket export, one of them through kpis/data/../data/."""
+    path = write(tmp_path, TICKETS, "tickets.csv")
+    other = "kpis/data/../data/tickets.csv"
+    by_label = {"time": "closed", "breakdown_by": "number", **COUNT}
+    sources = {
+        "count": {"csv": path, "period": "month", "time": "closed", **COUNT},
+        "by-label": {"csv": other, "period": "week", **by_label},
+    }
+    series, problems = load_series(sources, tmp_path)
+    assert problems == []
+    count, grouped = series["count"], series["by-label"]
+    assert (count.kpi, count.source, count.granularity, count.groups) == (
+        "count",
+        path,
+        "month",
+        None,
+    )
+    assert (grouped.kpi, grouped.source, grouped.granularity) == ("by-label", other, "week")
+    assert grouped.groups is not None
+    assert [(p.period, p.value) for p in count.points] == [("2026-03", 2.0)]
