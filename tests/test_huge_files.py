@@ -62,6 +62,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Repo:
     return repo
 
 
+@pytest.mark.slow  # a process that allocates up to its memory limit: about 2.5 s
 def test_the_limit_would_stop_reading_the_entry_whole() -> None:
     # The limit is real: a process under it cannot hold the entry in memory.
     code = f"b = bytearray({SIZE}); b2 = bytearray({SIZE})"

@@ -202,9 +202,10 @@ def test_build_shows_mkdocs_warnings_with_their_file(repo: Path) -> None:
 @pytest.mark.parametrize(
     ("folder", "said"),
     [
-        (
+        pytest.param(  # builds the pages up to their cache: about 3 s
             "pages",
             "ERROR   -  csi: the page cache cannot be written: File exists: .cache/csi/pages",
+            marks=pytest.mark.slow,
         ),
         ("charts", "ERROR   -  csi: the charts cannot be written: File exists: .cache/csi/charts"),
     ],
