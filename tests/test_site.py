@@ -56,7 +56,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_site_repo(tmp_path_factory.mktemp("site") / "repo")
     with pytest.MonkeyPatch.context() as mp:
         output = build(root, mp)
-    assert output.startswith("built ")
+    assert output.startswith("Built ")
     return root
 
 

@@ -152,18 +152,24 @@ def build(
       csi build --builder zensical
       csi build --with-report
     """
+    from csitools.publish.progress import QUIET, reporting_to
+    from csitools.reporting.progress import TerminalProgress
+
     root = one_root()
     if site_dir:  # before any work, and before MkDocs' own less clear check of its config
         _refuse_site_dir(site_dir, root, kept_folders(root), force, from_option=True)
     day = as_of.date() if as_of else date.today()
-    _progress("validating")
-    settings = require_clean(root, day, "build")
-    board = site_pack(with_report, settings)
-    if (builder or settings.builder) == "zensical":
-        site, name = _build_zensical(root, day, site_dir, strict, force, board), "zensical"
-    else:
-        site, name = _build_mkdocs(root, day, site_dir, strict, force, board), "mkdocs"
-    _summary(site, day, name)
+    progress = TerminalProgress(_to_terminal) if _on_terminal() else QUIET
+    with reporting_to(progress):
+        progress.stage("validating")
+        settings = require_clean(root, day, "build")
+        board = site_pack(with_report, settings)
+        chosen = builder or settings.builder
+        if chosen == "zensical":
+            site = _build_zensical(root, day, site_dir, strict, force, board)
+        else:
+            site = _build_mkdocs(root, day, site_dir, strict, force, board)
+    _summary(site, day, chosen)
 
 
 def _build_mkdocs(
@@ -198,17 +204,24 @@ def _on_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def _progress(stage: str) -> None:
-    """A stage of a long build, said on a terminal only (CI logs get the summary)."""
+def _to_terminal(text: str) -> None:
+    click.echo(text, err=True, nl=False)
+
+
+def _advice(text: str) -> None:
+    """What a build says beside its stages (the cache, history), on a terminal only."""
     if _on_terminal():
-        click.echo(f"csi: {stage}", err=True)
+        click.echo(text, err=True)
 
 
 def _summary(site: Path, day: date, builder: str) -> None:
-    pages = sum(1 for _ in site.rglob("*.html"))
+    """The one line every build ends with; on a terminal also how to look at the site."""
+    from csitools.reporting.progress import build_summary
+
     shown = os.path.relpath(site)
-    click.echo(f"built {pages} pages into {shown}/ with {builder} (health as of {day})")
-    click.echo(f"serve it: python3 -m http.server -d {shown} 8000, or csi serve")
+    click.echo(build_summary(site, shown, builder, day))
+    if _on_terminal():
+        click.echo(f"serve it: python3 -m http.server -d {shown} 8000, or csi serve", err=True)
 
 
 def _build_zensical(
@@ -231,7 +244,7 @@ def _build_zensical(
         kept.append((root / str(theme["custom_dir"]), "the theme overrides (custom_dir)"))
     _refuse_site_dir(site, root, kept, force, from_option=bool(site_dir))
     try:
-        build_with_zensical(root, day, site, strict=strict, say=_progress, board_pack=board)
+        build_with_zensical(root, day, site, strict=strict, say=_advice, board_pack=board)
     except (BuilderMissing, BuildFailed, ContentError, StagingError) as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:

@@ -56,15 +56,15 @@ def build_with_zensical(
     from csitools.publish.content import generate_site
     from csitools.publish.finalpass import disarm_site
     from csitools.publish.pagecache import CACHE_DIR
+    from csitools.publish.progress import current
     from csitools.publish.sitepack import add_board_pack
     from csitools.publish.staging import stage_site
 
     command = zensical_command()
-    say("pages: generating")
     content = generate_site(root, as_of, CACHE_DIR, say=say)
     add_board_pack(content, root, as_of, board_pack, say=say)
     staged = stage_site(root, content, CACHE_DIR)
-    say(f"zensical: building {len(content.pages)} generated pages")
+    current().stage("building with zensical")
     args = [*command, "build", "-f", str(staged.config), *(["--strict"] if strict else [])]
     run = subprocess.run(args, cwd=staged.config.parent, capture_output=True, text=True)
     printed = (run.stdout + run.stderr).strip()

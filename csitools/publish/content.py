@@ -30,6 +30,7 @@ from csitools.publish.charts.specs import chart_specs
 from csitools.publish.downloads import data_files
 from csitools.publish.pagecache import PAGES
 from csitools.publish.pages import Chart, build_pages
+from csitools.publish.progress import Progress, current
 from csitools.publish.servicepages import ANALYSIS_CSS, SECTIONS, with_analysis_nav
 from csitools.validation import Validation, validate_repository_once
 
@@ -87,13 +88,23 @@ def _draw_charts(
     cache: Path,
     as_of: date,
     say: Callable[[str], None],
+    progress: Progress,
 ) -> dict[str, Chart]:
     """Draw (or take from the cache) every chart, add its file to ``content``, and
     return the charts the pages may show, by name."""
     specs = chart_specs(validation.register, validation.series, validation.status, as_of)
+    done = 0
+
+    def tick() -> None:  # one more chart drawn or taken from the cache
+        nonlocal done
+        done += 1
+        progress.count("charts", done, len(specs))
+
+    if specs:
+        progress.count("charts", 0, len(specs))
     try:
         report = render_charts(
-            specs, cache / "site-charts", cache / "charts", signer=content.signer
+            specs, cache / "site-charts", cache / "charts", progress=tick, signer=content.signer
         )
     except ForeignFiles as exc:
         raise ContentError(f"the charts cannot be written: {exc}") from exc
@@ -118,11 +129,14 @@ def generate_site(
     charts: bool = True,
     history: bool = True,
     say: Callable[[str], None] = lambda _: None,
+    progress: Progress | None = None,
 ) -> SiteContent:
     """The register at ``root`` as site content, judged as of ``as_of``.
 
-    ``say`` receives advice and progress in words (warnings of the register, how
-    many charts came from the cache); errors raise ``ContentError``."""
+    ``say`` receives advice in words (warnings of the register, how many charts came
+    from the cache), ``progress`` (default: ``progress.current()``) the stages: charts
+    N of M, then pages. Errors raise ``ContentError``."""
+    progress = progress or current()
     validation = validate_repository_once(root, as_of)
     if validation.errors:
         lines = "\n".join(str(p) for p in validation.problems)
@@ -139,7 +153,8 @@ def generate_site(
     content = SiteContent(signer=checkout_signer(root), validation=validation)
     if content.signer is None:
         say("csi: no place for the cache's key outside the repository: no cache")
-    drawn = _draw_charts(content, validation, cache, as_of, say) if charts else {}
+    drawn = _draw_charts(content, validation, cache, as_of, say, progress) if charts else {}
+    progress.stage("pages")
     overrides = root / "site_config" / "overrides"
     past = load_history(root) if history else None
     if isinstance(past, HistoryUnavailable):

@@ -35,6 +35,7 @@ from csitools.publish.cachetrust import Signer
 from csitools.publish.content import ContentError, generate_site, os_error_words
 from csitools.publish.markdown import DISARM_VERSION, disarm_html, disarm_title
 from csitools.publish.pagecache import CACHE_DIR, PAGES, Entry, PageCache
+from csitools.publish.progress import current
 from csitools.publish.sitefolder import kept_folders, unsafe_site_dir
 from csitools.publish.sitepack import CHOICES, add_board_pack, wanted
 from csitools.register.limits import EARLIEST, LATEST
@@ -150,6 +151,7 @@ class CsiPlugin(BasePlugin[CsiConfig]):
             add_board_pack(content, self.root, day, board, say=log.info)
         except ContentError as exc:
             raise PluginError(f"csi: {exc}") from exc
+        current().stage("building with mkdocs")
         self._signer = content.signer
         self.pages, self.chart_files = content.pages, content.files
         self.assets = {**content.assets, **content.data}

@@ -24,9 +24,10 @@ KEPT = {
     ".git": "the git repository",
     ".cache": "csi's cache",
 }
-SITE_MARKERS = ("sitemap.xml", "sitemap.xml.gz")
-"""What MkDocs writes into every site it builds (the sitemap comes with MkDocs, not with
-a theme): a folder holding both is an earlier build, which it is safe to empty."""
+SITE_MARKERS = (("sitemap.xml", "sitemap.xml.gz"), ("sitemap.xml", "search.json"))
+"""What each builder writes into every site it builds (MkDocs: the sitemap and its
+gzipped copy, which come with MkDocs, not with a theme; Zensical: the sitemap and its
+search index): a folder holding either pair is an earlier build, safe to empty."""
 
 
 def kept_folder_of(path: Path, root: Path, names: Iterable[str] = tuple(KEPT)) -> str | None:
@@ -46,6 +47,10 @@ def kept_folders(root: Path, config: Any = None) -> list[tuple[Path, str]]:
         if config.theme.custom_dir:
             kept.append((Path(config.theme.custom_dir), "the theme overrides (custom_dir)"))
     return kept
+
+
+def _all_files(folder: Path, names: tuple[str, ...]) -> bool:
+    return all((folder / name).is_file() for name in names)
 
 
 def unsafe_site_dir(
@@ -75,7 +80,7 @@ def unsafe_site_dir(
     blocker = in_the_way(site)
     if blocker is not None:
         return f"{shown_as(blocker)} is {file_kind(blocker)}, not a folder", False
-    if force or not site.is_dir() or all((site / m).is_file() for m in SITE_MARKERS):
+    if force or not site.is_dir() or any(_all_files(site, pair) for pair in SITE_MARKERS):
         return None
     names = sorted(name for name in os.listdir(site) if not name.startswith("."))
     if not names:  # MkDocs keeps hidden entries (.git, .nojekyll): nothing is lost
