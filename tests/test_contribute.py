@@ -280,7 +280,7 @@ def test_init_makes_a_register_that_validates_and_builds(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     result = csi("build", "--as-of", "2026-05-15")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("built ")
+    assert result.output.startswith("Built ")
     for page in ("index.html", "register/index.html", "reference/fields/index.html"):
         assert (root / "site" / page).is_file(), page
     # The empty catalogue and CSF list are pages that say how to begin.

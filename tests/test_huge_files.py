@@ -74,7 +74,7 @@ def test_the_limit_would_stop_reading_the_entry_whole() -> None:
 def test_csi_build_names_the_entry_too_large_at_its_revision(repo: Repo) -> None:
     result = run(repo.root, "build", "--as-of", "2026-11-23")
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout.startswith("built ")
+    assert result.stdout.startswith("Built ")
     changelog = (repo.root / "site" / "changelog" / "index.html").read_text(encoding="utf-8")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", changelog))
     said = f"CSI-0003 Could not be read at this commit: {TOO_LARGE} A huge entry"
