@@ -265,3 +265,18 @@ def test_no_payload_runs_in_chromium_on_either_builders_site(
         page.wait_for_timeout(200)
         browser.close()
     assert dialogs == []
+
+
+def test_an_empty_custom_dir_is_staged_as_an_empty_folder(tmp_path: Path) -> None:
+    # Zensical stops when the theme's custom_dir does not exist, even an empty one.
+    from csitools.publish.content import SiteContent
+    from csitools.publish.staging import stage_site
+
+    (tmp_path / "overrides-here").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: R\ntheme: {name: material, custom_dir: overrides-here}\n"
+    )
+    staged = stage_site(tmp_path, SiteContent(), ".cache/csi")
+    assert (staged.config.parent / "overrides").is_dir()
+    assert list((staged.config.parent / "overrides").iterdir()) == []
+    assert "custom_dir: overrides\n" in staged.config.read_text()

@@ -159,7 +159,7 @@ def build(
     if site_dir:  # before any work, and before MkDocs' own less clear check of its config
         _refuse_site_dir(site_dir, root, kept_folders(root), force, from_option=True)
     day = as_of.date() if as_of else date.today()
-    progress = TerminalProgress(_to_terminal) if _on_terminal() else QUIET
+    progress = TerminalProgress(to_terminal) if on_terminal() else QUIET
     with reporting_to(progress):
         progress.stage("validating")
         settings = require_clean(root, day, "build")
@@ -182,7 +182,7 @@ def _build_mkdocs(
     os.environ["CSI_AS_OF"] = day.isoformat()
     overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
     # A broken link's file, why a build failed; on a terminal also its stages.
-    with mkdocs_messages(logging.INFO if _on_terminal() else logging.WARNING):
+    with mkdocs_messages(logging.INFO if on_terminal() else logging.WARNING):
         config = _mkdocs_config(root, strict, **overrides)
         site = Path(config.site_dir)
         kept = kept_folders(root, config)
@@ -200,17 +200,17 @@ def _build_mkdocs(
     return site
 
 
-def _on_terminal() -> bool:
+def on_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def _to_terminal(text: str) -> None:
+def to_terminal(text: str) -> None:
     click.echo(text, err=True, nl=False)
 
 
-def _advice(text: str) -> None:
+def advice(text: str) -> None:
     """What a build says beside its stages (the cache, history), on a terminal only."""
-    if _on_terminal():
+    if on_terminal():
         click.echo(text, err=True)
 
 
@@ -220,7 +220,7 @@ def _summary(site: Path, day: date, builder: str) -> None:
 
     shown = os.path.relpath(site)
     click.echo(build_summary(site, shown, builder, day))
-    if _on_terminal():
+    if on_terminal():
         click.echo(f"serve it: python3 -m http.server -d {shown} 8000, or csi serve", err=True)
 
 
@@ -244,7 +244,7 @@ def _build_zensical(
         kept.append((root / str(theme["custom_dir"]), "the theme overrides (custom_dir)"))
     _refuse_site_dir(site, root, kept, force, from_option=bool(site_dir))
     try:
-        build_with_zensical(root, day, site, strict=strict, say=_advice, board_pack=board)
+        build_with_zensical(root, day, site, strict=strict, say=advice, board_pack=board)
     except (BuilderMissing, BuildFailed, ContentError, StagingError) as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:

@@ -8,11 +8,13 @@ import logging
 import os
 import socket
 from datetime import date, datetime
+from pathlib import Path
 
 import click
 
 from csitools.cli.common import AS_OF, one_root
-from csitools.cli.publish import mkdocs_messages, require_clean
+from csitools.cli.publish import advice, mkdocs_messages, on_terminal, require_clean, to_terminal
+from csitools.publish.builders import BUILDERS
 
 
 def _dev_addr(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -76,21 +78,47 @@ def _listen_check(dev_addr: str) -> None:
     callback=_dev_addr,
     help="Address and port to serve on.",
 )
-def serve(as_of: datetime | None, dev_addr: str) -> None:
+@click.option(
+    "--builder",
+    type=click.Choice(BUILDERS),
+    default=None,
+    help="The site builder (default: builder in site_config/register.yml, else mkdocs).",
+)
+def serve(as_of: datetime | None, dev_addr: str, builder: str | None) -> None:
     """Serve the site locally, rebuilding when register/, kpis/ or site_config/ change.
 
-    MkDocs builds into a temporary folder, not into site/.
+    The site is built into a temporary folder, not into site/. MkDocs reloads the
+    page in the browser after a rebuild; with Zensical, csi builds with zensical
+    build (and its final pass) on every change: reload the page yourself.
 
     \b
-    Example:
+    Examples:
       csi serve --dev-addr 127.0.0.1:8001
+      csi serve --builder zensical
     """
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    from csitools.publish.progress import QUIET, reporting_to
+    from csitools.reporting.progress import TerminalProgress
 
     root = one_root()
     _listen_check(dev_addr)
     day = as_of.date() if as_of else date.today()
-    require_clean(root, day, "serve")  # why, rather than MkDocs' "Aborted with a BuildError!"
+    progress = TerminalProgress(to_terminal) if on_terminal() else QUIET
+    with reporting_to(progress):
+        progress.stage("validating")
+        # why, rather than MkDocs' "Aborted with a BuildError!"
+        settings = require_clean(root, day, "serve")
+        try:
+            if (builder or settings.builder) == "zensical":
+                _serve_zensical(root, day, dev_addr)
+            else:
+                _serve_mkdocs(root, day, dev_addr, bool(as_of))
+        except KeyboardInterrupt:
+            click.echo("csi serve: stopped", err=True)
+
+
+def _serve_mkdocs(root: Path, day: date, dev_addr: str, as_of: bool) -> None:
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
     if as_of:
         os.environ["CSI_AS_OF"] = day.isoformat()
     os.chdir(root)
@@ -102,3 +130,39 @@ def serve(as_of: datetime | None, dev_addr: str) -> None:
         if exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL):
             raise _bind_problem(exc, dev_addr) from exc
         raise
+
+
+def _serve_zensical(root: Path, day: date, dev_addr: str) -> None:
+    """Build with Zensical, serve the disarmed site, rebuild on every change."""
+    from csitools.publish.builders import (
+        BuilderMissing,
+        BuildFailed,
+        build_with_zensical,
+        zensical_command,
+    )
+    from csitools.publish.content import ContentError
+    from csitools.publish.serving import WATCHED, Rebuilds, serve_built, snapshot
+    from csitools.publish.staging import StagingError, read_config
+
+    failed = (BuildFailed, ContentError, StagingError, OSError)
+    try:
+        zensical_command()
+        user = read_config(root / "mkdocs.yml")
+    except (BuilderMissing, StagingError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    theme = user.get("theme")
+    watched = [*WATCHED, "mkdocs.yml", str(user.get("docs_dir", "docs"))]
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        watched.append(str(theme["custom_dir"]))
+    rebuilds = Rebuilds(
+        build=lambda site: build_with_zensical(root, day, site, strict=False, say=advice),
+        changes=lambda: snapshot(root, watched),
+        say=lambda text: click.echo(f"csi serve: {text}", err=True),
+        failed=failed,
+    )
+    try:
+        serve_built(dev_addr, rebuilds)
+    except failed as exc:
+        if isinstance(exc, OSError) and exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL):
+            raise _bind_problem(exc, dev_addr) from exc
+        raise click.ClickException(f"could not build the site: {exc}") from exc

@@ -36,10 +36,10 @@ from csitools.publish.content import ContentError, generate_site, os_error_words
 from csitools.publish.markdown import DISARM_VERSION, disarm_html, disarm_title
 from csitools.publish.pagecache import CACHE_DIR, PAGES, Entry, PageCache
 from csitools.publish.progress import current
+from csitools.publish.serving import WATCHED
 from csitools.publish.sitefolder import kept_folders, unsafe_site_dir
 from csitools.publish.sitepack import CHOICES, add_board_pack, wanted
 from csitools.register.limits import EARLIEST, LATEST
-from csitools.register.load import ANALYSIS_FOLDERS
 
 log = get_plugin_logger(__name__)
 
@@ -64,8 +64,6 @@ CODE_KEY = hashlib.sha256(
 """What converts a generated page besides its Markdown: this module, ``pages``,
 ``markdown`` (whose allow-list decides the HTML kept), the Markdown packages and nh3. A
 page cached by another version of them is converted again."""
-
-WATCHED = ("register", "kpis", "reviews", "site_config", *ANALYSIS_FOLDERS)
 
 
 class CsiConfig(base.Config):

@@ -170,6 +170,8 @@ def stage_site(root: Path, content: SiteContent, cache_dir: str) -> Staged:
     for folder in ("docs", "overrides"):
         if (staging / folder).is_dir():
             _prune(staging / folder, keep)
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        (staging / "overrides").mkdir(exist_ok=True)  # an empty custom_dir still exists
     return Staged(
         staging / "mkdocs.yml",
         staging / "docs",
