@@ -48,7 +48,7 @@ _NOUNS = {"services": "service", "objectives": "objective", "csfs": "CSF"}
 def _duplicates(
     doc: Document, key: str, items: Sequence[Mapping[str, Any]], field: str
 ) -> Iterator[Problem]:
-    first: dict[str, int] = {}
+    first: dict[str, Where] = {}  # lines are looked up only for a problem (they cost)
     for i, item in enumerate(items):
         value = item[field]
         if value in first:
@@ -56,11 +56,11 @@ def _duplicates(
                 doc,
                 doc.path,
                 (key, i, field),
-                f"{field} {value!r} is already used on line {first[value]}; "
+                f"{field} {value!r} is already used on line {doc.line(first[value])}; "
                 f"each {_NOUNS[key]} needs its own {field}",
             )
         else:
-            first[value] = doc.line((key, i, field))
+            first[value] = (key, i, field)
 
 
 def _person(reg: Register, doc: Document, where: Where, who: str) -> Iterator[Problem]:
@@ -234,18 +234,18 @@ def check_assessments(reg: Register) -> Iterator[Problem]:
                 f"date {a.date} does not match the file name, which starts {prefix}; "
                 "rename the file or fix the date",
             )
-        first: dict[str, int] = {}
+        first: dict[str, Where] = {}
         for i, p in enumerate(a.processes):
-            if p.name in first:
+            if p.name in first and a.doc is not None:
                 yield _at(
                     a.doc,
                     a.path,
                     ("processes", i, "name"),
-                    f"process {p.name!r} is assessed already on line {first[p.name]}; "
-                    "rate each process once",
+                    f"process {p.name!r} is assessed already on line "
+                    f"{a.doc.line(first[p.name])}; rate each process once",
                 )
             elif a.doc is not None:
-                first[p.name] = a.doc.line(("processes", i, "name"))
+                first[p.name] = ("processes", i, "name")
     known = [a.id for a in cat.assessments]
     for imp in reg.improvements:
         # An assessment file that exists but is broken is reported on its own.

@@ -56,19 +56,18 @@ def check_people(reg: Register) -> Iterator[Problem]:
     doc = reg.people_doc
     if doc is None:
         return
-    seen: dict[str, int] = {}
+    seen: dict[str, Where] = {}  # lines are looked up only for a problem (they cost)
     for kind in ("people", "teams"):
         for i, entry in enumerate(doc.data.get(kind) or ()):
-            line = doc.line((kind, i, "id"))
             if entry["id"] in seen:
                 yield problem_at(
                     doc,
                     doc.path,
                     (kind, i, "id"),
-                    f"id {entry['id']!r} is already used on line {seen[entry['id']]}; "
+                    f"id {entry['id']!r} is already used on line {doc.line(seen[entry['id']])}; "
                     "ids of people and teams must be unique",
                 )
-            seen.setdefault(entry["id"], line)
+            seen.setdefault(entry["id"], (kind, i, "id"))
     for i, team in enumerate(doc.data.get("teams") or ()):
         for j, member in enumerate(team["members"]):
             if member not in reg.people:

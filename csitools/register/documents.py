@@ -6,12 +6,17 @@ see what PyYAML hides: duplicate keys, YAML 1.1 booleans (``no`` -> false), unqu
 dates (kept as the text written, so ``format: date`` means the same as in JSON),
 anchor/alias expansion, and the line of every value. Problems are returned, never
 raised.
+
+Line numbers are needed only for problems, and most files have none: ``quick_parse``
+builds the same data without them (and gives up on anything ``parse_yaml`` would say
+something about), and ``LazyLines`` finds them with ``parse_yaml`` the first time a
+problem asks for one.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -34,6 +39,7 @@ MAX_DEPTH = 64
 
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
+_SEQ, _MAP, _MERGE = _TAG + "seq", _TAG + "map", _TAG + "merge"
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 _constructor = yaml.constructor.SafeConstructor()
 
@@ -252,3 +258,103 @@ def parse_yaml(
     except RecursionError:
         return FAILED, {}, {}, [Problem(path, 0, "$", "the document nests too deeply; flatten it")]
     return data, builder.lines, builder.bool_surprises, builder.problems
+
+
+# The quick reading. Most files are fine, and a fine file needs no line numbers: its
+# data is built from libyaml's nodes without them, and the lines are found (by
+# parse_yaml, reading the text again) only when something asks for one, which only a
+# problem does. Whatever the full reading would say anything about sends the file to
+# it at once, so the problems and their words are the same either way.
+
+
+class _Unusual(Exception):
+    """Something the quick reading leaves to ``parse_yaml``, which says what it is."""
+
+
+class _Quick:
+    """Builds the same data as ``_Builder`` from a node tree, or raises ``_Unusual``."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.collections: set[int] = set()
+
+    def build(self, node: yaml.Node, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES or depth > MAX_DEPTH:
+            raise _Unusual
+        if node.__class__ is yaml.ScalarNode:
+            return node.value if node.tag == _STR else self._scalar(node)
+        if id(node) in self.collections:  # an alias: the full reading counts and checks it
+            raise _Unusual
+        self.collections.add(id(node))
+        if node.__class__ is yaml.SequenceNode and node.tag == _SEQ:
+            return [self.build(item, depth + 1) for item in node.value]
+        if node.__class__ is not yaml.MappingNode or node.tag != _MAP:
+            raise _Unusual
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not yaml.ScalarNode or key_node.tag == _MERGE:
+                raise _Unusual
+            if key_node.value in out:  # a duplicate key
+                raise _Unusual
+            out[key_node.value] = self.build(value_node, depth + 1)
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _TAG + "null":
+            return None
+        if tag == _TAG + "timestamp":
+            return node.value
+        if tag == _TAG + "bool" and node.value.lower() not in _YAML11_BOOLS:
+            return _constructor.construct_yaml_bool(node)
+        if tag == _TAG + "int":
+            try:
+                value: int | float = _constructor.construct_yaml_int(node)
+            except ValueError:
+                raise _Unusual from None
+        elif tag == _TAG + "float" and node.value.lower().lstrip("+-") not in (".inf", ".nan"):
+            value = _constructor.construct_yaml_float(node)
+        else:
+            raise _Unusual
+        if not in_range(value):
+            raise _Unusual
+        return value
+
+
+def quick_parse(text: str) -> Any:
+    """The data of one YAML document, built without line numbers; ``FAILED`` when the
+    full reading (``parse_yaml``) must judge the text: it does not parse, is empty, or
+    holds anything that reading reports or checks (a duplicate key, a tag, an alias, a
+    YAML 1.1 boolean, a number the model cannot hold)."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        if node is None:
+            return FAILED
+        return _Quick().build(node, 0)
+    except (yaml.YAMLError, _Unusual, RecursionError):
+        return FAILED
+
+
+class LazyLines(Mapping[Where, int]):
+    """The line of every value of ``text``, found by ``parse_yaml`` on first use."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self._text: str | None = text
+        self._path = path
+        self._lines: dict[Where, int] = {}
+
+    def _found(self) -> dict[Where, int]:
+        if self._text is not None:
+            self._lines = parse_yaml(self._text, self._path)[1]
+            self._text = None  # read once; the text is not kept
+        return self._lines
+
+    def __getitem__(self, where: Where) -> int:
+        return self._found()[where]
+
+    def __iter__(self) -> Iterator[Where]:
+        return iter(self._found())
+
+    def __len__(self) -> int:
+        return len(self._found())

@@ -5,6 +5,7 @@ value's line: such text is rarely meant, and a reviewer cannot see it in a diff.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +19,18 @@ BIDI_CONTROLS = frozenset({0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *rang
 ZERO_WIDTH = frozenset({0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF})
 """Mongolian vowel separator, zero-width space, non-joiner and joiner, word joiner,
 zero-width no-break space."""
+
+_UNSEEN_OR_ESCAPED = re.compile(
+    "[\\\\" + "".join(chr(c) for c in sorted(BIDI_CONTROLS | ZERO_WIDTH)) + "]"
+)
+
+
+def may_hold_unseen(text: str) -> bool:
+    """Whether a file's text may give a value an unseen character: it holds one, or a
+    backslash (a double-quoted escape such as ``\\u200b`` writes one). Most files hold
+    neither, and their values need not be looked at one by one."""
+    return _UNSEEN_OR_ESCAPED.search(text) is not None
+
 
 NAMED_KEYS = frozenset({"id", "title", "name"})
 """The fields that name things: where an unseen character misleads."""

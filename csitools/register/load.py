@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from csitools.problems import Problem
-from csitools.register.documents import FAILED, Document, parse_yaml
-from csitools.register.invisible import invisible_characters
+from csitools.problems import Problem, Where
+from csitools.register.documents import FAILED, Document, LazyLines, parse_yaml, quick_parse
+from csitools.register.invisible import invisible_characters, may_hold_unseen
 from csitools.register.schema import describe, validate_data
 
 MAX_BYTES = 1024 * 1024
@@ -57,9 +58,15 @@ def read_document(file: Path, rel: str, kind: str) -> tuple[Document | None, lis
         ]
     if text.startswith("\ufeff"):
         text = text[1:]
-    data, lines, surprises, problems = parse_yaml(text, rel)
-    if data is FAILED:
-        return None, problems
+    data = quick_parse(text)  # most files: no line numbers until a problem asks for one
+    if data is not FAILED:
+        lines: Mapping[Where, int] = LazyLines(text, rel)
+        surprises: Mapping[Where, str] = {}
+        problems: list[Problem] = []
+    else:
+        data, lines, surprises, problems = parse_yaml(text, rel)
+        if data is FAILED:
+            return None, problems
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else describe(data)
         problems.append(
@@ -74,7 +81,8 @@ def read_document(file: Path, rel: str, kind: str) -> tuple[Document | None, lis
         p for p in validate_data(data, kind, rel, lines, surprises) if p.json_path not in reported
     ]
     doc = Document(rel, kind, data, lines, valid=not problems)
-    return doc, sorted([*problems, *invisible_characters(doc)])
+    unseen = invisible_characters(doc) if may_hold_unseen(text) else []
+    return doc, sorted([*problems, *unseen])
 
 
 @dataclass

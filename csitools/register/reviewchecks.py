@@ -105,7 +105,7 @@ def _check_references(reg: Register, review: Review) -> Iterator[Problem]:
                 f"name the entries' services use ({listed})",
             )
     raised = {imp.id: imp.raised_on for imp in reg.improvements}
-    seen: dict[str, int] = {}
+    seen: dict[str, Where] = {}  # lines are looked up only for a problem (they cost)
     for d in review.decisions:
         where = ("decisions", d.index, "improvement")
         if d.improvement in raised and review.date < raised[d.improvement]:
@@ -117,16 +117,17 @@ def _check_references(reg: Register, review: Review) -> Iterator[Problem]:
                 f"({raised[d.improvement]}); a decision cannot come before its entry, so fix "
                 "the id or one of the dates",
             )
-        if d.improvement in seen:
+        if d.improvement in seen and review.doc is not None:
             yield problem_at(
                 review.doc,
                 review.path,
                 where,
-                f"{d.improvement} has a decision already on line {seen[d.improvement]}; a "
-                "meeting takes one decision per improvement, so merge the two",
+                f"{d.improvement} has a decision already on line "
+                f"{review.doc.line(seen[d.improvement])}; a meeting takes one decision per "
+                "improvement, so merge the two",
             )
         elif review.doc is not None:
-            seen[d.improvement] = review.doc.line(where)
+            seen[d.improvement] = where
 
 
 def _check_dates(review: Review) -> Iterator[Problem]:
