@@ -9,6 +9,7 @@ a message that says how to install it.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -54,8 +55,8 @@ def build_with_zensical(
     replaced); ``board_pack`` (``sitepack.CHOICES``) puts the board pack in it."""
     # Imported here: the command line imports this module for BUILDERS alone.
     from csitools.publish.content import generate_site
-    from csitools.publish.finalpass import disarm_site
-    from csitools.publish.pagecache import CACHE_DIR
+    from csitools.publish.finalpass import FINAL, disarm_site
+    from csitools.publish.pagecache import CACHE_DIR, PageCache
     from csitools.publish.progress import current
     from csitools.publish.sitepack import add_board_pack
     from csitools.publish.staging import stage_site
@@ -70,7 +71,10 @@ def build_with_zensical(
     printed = (run.stdout + run.stderr).strip()
     if run.returncode != 0 or not (staged.site / "index.html").is_file():
         raise BuildFailed(f"zensical build failed:\n{printed}")
-    disarm_site(staged.site)
+    disarm_site(staged.site, PageCache(root / CACHE_DIR / FINAL, content.signer))
     if site_dir.exists():
         shutil.rmtree(site_dir)
-    shutil.copytree(staged.site, site_dir)
+    try:
+        os.replace(staged.site, site_dir)  # on the same file system: a rename, no copy
+    except OSError:
+        shutil.copytree(staged.site, site_dir)

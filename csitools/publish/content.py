@@ -28,6 +28,7 @@ from csitools.publish.chartdata import chart_tables
 from csitools.publish.charts.files import ForeignFiles, render_charts
 from csitools.publish.charts.specs import chart_specs
 from csitools.publish.downloads import data_files
+from csitools.publish.finalpass import FINAL
 from csitools.publish.pagecache import PAGES
 from csitools.publish.pages import Chart, build_pages
 from csitools.publish.progress import Progress, current
@@ -146,7 +147,7 @@ def generate_site(
         say(f"csi: {warning}")
     cache = root / cache_dir
     try:
-        used = [cache / PAGES, cache / "charts", cache / "site-charts"]
+        used = [cache / PAGES, cache / "charts", cache / "site-charts", cache / FINAL]
         refuse_tracked(root, used, os.path.relpath(cache, root))
     except TrackedCache as exc:
         raise ContentError(str(exc)) from exc

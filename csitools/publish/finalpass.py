@@ -8,15 +8,25 @@ text cannot forge a marker: it reaches the Markdown escaped, so it never makes a
 comment. The MkDocs plugin disarms the same HTML in its ``on_page_content`` hook (a
 plain ``mkdocs build`` runs no final pass); the sanitiser strips comments, so a page
 built there has no markers left and this pass leaves it as it is.
+
+A builder writes every page again on every build, but most pages are the same as last
+time: with a ``PageCache`` (signed, as the MkDocs plugin's page cache is) each region's
+disarmed HTML is kept under a hash of the region and the sanitiser's version, and a
+rebuild disarms only the regions it has not seen.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
 from csitools.files import replace_file
-from csitools.publish.markdown import disarm_html
+from csitools.publish.markdown import DISARM_VERSION, disarm_html
+from csitools.publish.pagecache import PageCache
+
+FINAL = "final"
+"""The final pass's cache folder, in csi's cache folder."""
 
 PAGE_START = "<!-- csi:page -->"
 PAGE_END = "<!-- /csi:page -->"
@@ -34,18 +44,37 @@ def wrap_page(markdown: str) -> str:
     return f"{head}{PAGE_START}\n\n{markdown.rstrip()}\n\n{PAGE_END}\n"
 
 
-def disarm_page(html: str) -> str:
-    """The built HTML of one page with every marked region disarmed, markers removed."""
-    return _REGION.sub(lambda m: disarm_html(m.group(1)), html)
+def disarm_page(html: str, cache: PageCache | None = None, used: set[str] | None = None) -> str:
+    """The built HTML of one page with every marked region disarmed, markers removed;
+    with ``cache``, a region seen before is taken from it (its key added to ``used``)."""
+
+    def disarmed(match: re.Match[str]) -> str:
+        region = match.group(1)
+        if cache is None:
+            return disarm_html(region)
+        key = hashlib.sha256(f"{DISARM_VERSION}\0{region}".encode()).hexdigest()
+        if used is not None:
+            used.add(key)
+        hit = cache.lookup(key)
+        if hit is not None and isinstance(hit.get("html"), str):
+            return str(hit["html"])
+        clean = disarm_html(region)
+        cache.store(key, {"html": clean})
+        return clean
+
+    return _REGION.sub(disarmed, html)
 
 
-def disarm_site(site: Path) -> int:
-    """Disarm every built page of ``site``; returns how many pages held generated content."""
-    touched = 0
+def disarm_site(site: Path, cache: PageCache | None = None) -> int:
+    """Disarm every built page of ``site``; returns how many pages held generated content.
+    With ``cache``, the regions no page holds any more are pruned from it."""
+    touched, used = 0, set[str]()
     for page in sorted(site.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
         if PAGE_START not in html:
             continue
         touched += 1
-        replace_file(page, disarm_page(html).encode("utf-8"), durable=False)
+        replace_file(page, disarm_page(html, cache, used).encode("utf-8"), durable=False)
+    if cache is not None:
+        cache.prune(used)
     return touched
