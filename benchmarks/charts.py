@@ -17,7 +17,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from io import BytesIO
@@ -33,6 +32,8 @@ from csitools.publish.charts.specs import ChartSpec, chart_specs
 from csitools.validation import validate_repository
 
 sys.path.insert(0, str(Path(__file__).parent))
+from figures import Figure as Measured
+from figures import clock, report
 from registergen import kpi_yaml
 
 BASE = Path(__file__).resolve().parent.parent / "tests" / "cases" / "base"
@@ -133,7 +134,7 @@ def bare(spec: ChartSpec, fmt: str, path: Path) -> None:
 
 
 def run_bare(specs: list[ChartSpec], out: Path, fmt: str, jobs: int) -> float:
-    start = time.perf_counter()
+    start = clock()
     if jobs == 1:
         _setup_bare()
         for spec in specs:
@@ -142,13 +143,13 @@ def run_bare(specs: list[ChartSpec], out: Path, fmt: str, jobs: int) -> float:
         with ProcessPoolExecutor(jobs, initializer=_setup_bare) as pool:
             paths = [out / f"{s.name}.{fmt}" for s in specs]
             list(pool.map(bare, specs, [fmt] * len(specs), paths, chunksize=4))
-    return time.perf_counter() - start
+    return clock() - start
 
 
 def run_ours(specs: list[ChartSpec], out: Path, cache: Path, fmt: str, jobs: int) -> float:
-    start = time.perf_counter()
+    start = clock()
     render_charts(specs, out, cache, fmt=fmt, jobs=jobs)
-    return time.perf_counter() - start
+    return clock() - start
 
 
 def main() -> None:
@@ -162,14 +163,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "repo"
         make_register(root, args.charts // 2, args.charts - args.charts // 2)
-        start = time.perf_counter()
+        start = clock()
         result = validate_repository(root, AS_OF)
-        validated = time.perf_counter() - start
+        validated = clock() - start
         if result.problems:  # the generated register should be clean; say so if not
             print(f"note: {len(result.problems)} problems, first: {result.problems[0]}")
-        start = time.perf_counter()
+        start = clock()
         specs = chart_specs(result.register, result.series, result.status, AS_OF)
-        spec_s = time.perf_counter() - start
+        spec_s = clock() - start
         n = len(specs)
         panels = sum(len(s.panels) for s in specs)
         print(f"{n} charts ({panels} panels), {args.fmt}, {args.jobs} jobs, matplotlib "
@@ -205,6 +206,12 @@ def main() -> None:
         print(f"pool speed-up: ours {serial / pooled:.2f}x, bare {bare_serial / bare_pool:.2f}x")
         print(f"ours / bare: serial {serial / bare_serial:.2f}x, pool {pooled / bare_pool:.2f}x "
               "(target <= 1.2x)")  # fmt: skip
+        report([
+            Measured("charts", f"render_charts cold, pool ({n} charts)", pooled,
+                     "bare matplotlib, pool", bare_pool, 1.2),
+            Measured("charts", "render_charts cold, serial", serial,
+                     "bare matplotlib, serial", bare_serial, 1.2),
+        ])  # fmt: skip
         size = sum(f.stat().st_size for f in out.iterdir()) / n / 1024
         print(f"mean file size {size:.1f} KiB; cores {os.cpu_count()}; best of {args.repeat}")
 

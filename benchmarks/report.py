@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from figures import Figure, report
 from registergen import generate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -110,6 +111,13 @@ def main() -> None:
         f"CPU (pdf - html); bare WeasyPrint {t_bare[0] / bare_pages:.3f} s wall, "
         f"{t_bare[1] / bare_pages:.3f} s CPU"
     )
+    report(
+        [
+            Figure("report", "csi report --format html", t_html[1], "load + status", t_status[1]),
+            Figure("report", f"csi report --format pdf ({pages:,} pages)", t_pdf[1],
+                   "bare WeasyPrint, the same HTML", t_bare[1]),
+        ]
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

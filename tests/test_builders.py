@@ -31,6 +31,8 @@ except BuilderMissing:
 needs_zensical = pytest.mark.skipif(
     not ZENSICAL, reason="the zensical extra is not installed: pip install 'csitools[zensical]'"
 )
+EACH_BUILDER = ["mkdocs", pytest.param("zensical", marks=needs_zensical)]
+"""For ``parametrize``: each builder, Zensical skipped with the reason without the extra."""
 
 
 def build(root: Path, builder: str, site: str, monkeypatch: pytest.MonkeyPatch) -> Path:

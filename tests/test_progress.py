@@ -14,16 +14,9 @@ import pytest
 from csitools.publish.progress import QUIET, current, reporting_to
 from csitools.reporting.progress import TerminalProgress
 from tests.conftest import copy_sample, csi
-from tests.test_builders import ZENSICAL
+from tests.test_builders import EACH_BUILDER
 
 AS_OF = "2026-11-23"
-BUILDERS = [
-    "mkdocs",
-    pytest.param(
-        "zensical",
-        marks=pytest.mark.skipif(not ZENSICAL, reason="the zensical extra is not installed"),
-    ),
-]
 
 
 def counts(site: Path) -> tuple[int, int]:
@@ -51,7 +44,7 @@ def on_a_terminal(args: list[str], cwd: Path) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("builder", BUILDERS)
+@pytest.mark.parametrize("builder", EACH_BUILDER)
 def test_on_a_terminal_a_build_shows_its_stages_and_counts_the_charts(
     tmp_path: Path, builder: str
 ) -> None:
@@ -76,7 +69,7 @@ def test_on_a_terminal_a_build_shows_its_stages_and_counts_the_charts(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("builder", BUILDERS)
+@pytest.mark.parametrize("builder", EACH_BUILDER)
 def test_off_a_terminal_a_build_says_one_summary_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, builder: str
 ) -> None:

@@ -19,16 +19,9 @@ import pytest
 
 from csitools.publish.serving import Rebuilds, serve_built, snapshot
 from tests.conftest import copy_sample
-from tests.test_builders import ZENSICAL
+from tests.test_builders import EACH_BUILDER
 
 AS_OF = "2026-11-23"
-BUILDERS = [
-    "mkdocs",
-    pytest.param(
-        "zensical",
-        marks=pytest.mark.skipif(not ZENSICAL, reason="the zensical extra is not installed"),
-    ),
-]
 
 
 def free_port() -> int:
@@ -57,7 +50,7 @@ def served_when(url: str, ready: Callable[[str], bool], limit: float, why: str) 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("builder", BUILDERS)
+@pytest.mark.parametrize("builder", EACH_BUILDER)
 def test_csi_serve_serves_the_site_and_rebuilds_it_when_an_entry_changes(
     tmp_path: Path, builder: str
 ) -> None:
