@@ -173,8 +173,8 @@ def test_kpi_scorecard_people_review_pages(built: Path) -> None:
     assert "Agreed baseline 16 hours in 2025-12" in kpi
     # A closed cycle shows its outcome, the open one its health.
     assert "Target By Health or outcome" in kpi
-    assert "CSI-0001 · Faster resolution of email incidents 1 8 2026-03-31 partially-met" in kpi
-    assert "CSI-0001 · Faster resolution of email incidents 2 6 2026-12-31 on-track" in kpi
+    assert "CSI-0001 · Faster resolution of email incidents 1 8 31 Mar 2026 partially-met" in kpi
+    assert "CSI-0001 · Faster resolution of email incidents 2 6 31 Dec 2026 on-track" in kpi
     # Latest value with its unit; the period 2026-04 ended on its last day, not on 1 May.
     assert "Latest value 8.8 hours in 2026-04" in kpi
     assert "Data freshness period ended 30 Apr 2026; reviewed monthly" in kpi

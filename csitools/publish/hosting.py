@@ -69,7 +69,12 @@ def base_element(output: str, template_name: str, site_url: str | None) -> str:
 _TABLE = re.compile(r"<table(?=[\s>])")
 
 
+_AS_OF = '<p class="csi-asof">'
+
+
 def out_of_search(html: str) -> str:
-    """Tables marked ``data-search-exclude``: Material's search leaves them out of its
-    index, so a snippet is a sentence of the page rather than a row of cells."""
+    """Tables, and the as-of line every page opens with, marked ``data-search-exclude``:
+    Material's search leaves them out of its index, so a snippet is a sentence of the
+    page rather than a row of cells or the date."""
+    html = html.replace(_AS_OF, '<p class="csi-asof" data-search-exclude>', 1)
     return _TABLE.sub("<table data-search-exclude", html)

@@ -69,6 +69,7 @@ from csitools.publish.markdown import (
     safe_md,
 )
 from csitools.publish.portfolio import filter_query, progress_bar, row_facets
+from csitools.publish.raci import involvement, raci_matrix
 from csitools.publish.reviewpages import (
     ReviewViews,
     pack_context,
@@ -78,6 +79,7 @@ from csitools.publish.reviewpages import (
 )
 from csitools.publish.servicepages import analysis_rows
 from csitools.publish.servicepages import helpers as analysis_helpers
+from csitools.publish.summaries import as_of_line, dated, status_box
 from csitools.publish.words import (
     LANE_NAMES,
     change_word,
@@ -161,44 +163,6 @@ def _environment(overrides: Path | None) -> jinja2.Environment:
     return env
 
 
-def _raci_matrix(imp: Improvement) -> tuple[list[str], list[tuple[str, list[str]]]]:
-    """Activities x parties with R/A/C/I letters, parties in order of appearance."""
-    parties: list[str] = []
-    for row in imp.raci:
-        for who in (*row.responsible, row.accountable, *row.consulted, *row.informed):
-            if who not in parties:
-                parties.append(who)
-    rows = []
-    for row in imp.raci:
-        letters = []
-        for who in parties:
-            mark = "".join(
-                letter
-                for letter, group in (
-                    ("R", row.responsible),
-                    ("A", (row.accountable,)),
-                    ("C", row.consulted),
-                    ("I", row.informed),
-                )
-                if who in group
-            )
-            letters.append(mark)
-        rows.append((row.activity, letters))
-    return parties, rows
-
-
-def _involvement(reg: Register) -> dict[str, list[tuple[Improvement, str, str]]]:
-    """For each person or team id: (improvement, activity, RACI letters)."""
-    out: dict[str, list[tuple[Improvement, str, str]]] = {}
-    for imp in reg.improvements:
-        parties, rows = _raci_matrix(imp)
-        for activity, letters in rows:
-            for who, mark in zip(parties, letters, strict=True):
-                if mark:
-                    out.setdefault(who, []).append((imp, activity, mark))
-    return out
-
-
 @dataclass(frozen=True)
 class Site:
     """What every page may show: the register, its status and history, and the charts."""
@@ -256,7 +220,7 @@ def page_table(site: Site) -> list[PageRow]:
         *((f"kpis/{kpi.id}.md", "kpi", _kpi(site, kpi)) for kpi in reg.kpis.values()),
         ("scorecard.md", "scorecard", {}),
         ("benefits.md", "benefits", benefits_context(reg, site.status)),
-        ("people.md", "people", {"involvement": _involvement(reg)}),
+        ("people.md", "people", {"involvement": involvement(reg)}),
         ("changelog.md", "changelog", {"months": _months(site)}),
         ("review.md", "review", _review(site)),
         *review_rows(site.views),
@@ -280,7 +244,7 @@ def _home(site: Site) -> dict[str, Any]:
 
 
 def _improvement(site: Site, imp: Improvement) -> dict[str, Any]:
-    parties, raci_rows = _raci_matrix(imp)
+    parties, raci_rows = raci_matrix(imp)
     history = site.history
     revisions = history.of(imp.path) if isinstance(history, History) else ()
     return {
@@ -291,6 +255,9 @@ def _improvement(site: Site, imp: Improvement) -> dict[str, Any]:
         "revisions": revisions,
         "timeline": status_timeline(revisions) if revisions else [],
         "recorded": first_recorded(revisions, imp.raised_on, site.created),
+        "box": status_box(
+            imp, site.by_id[imp.id], site.views.decisions_of(imp.id), site.reg.kpis, site.names
+        ),
     }
 
 
@@ -388,7 +355,18 @@ def build_pages(
     env = _environment(overrides)
     site = Site(reg, status, charts, history, then or {})
     common = _common(site)
+    line = _as_of_line(site)
     return {
-        path: env.get_template(f"csi/{template}.md.j2").render(**common, **context)
+        path: dated(env.get_template(f"csi/{template}.md.j2").render(**common, **context), line)
         for path, template, context in page_table(site)
     }
+
+
+def _as_of_line(site: Site) -> str:
+    """What every page says under its title: the as-of date and the commit."""
+    history, head, length = site.history, None, 7
+    if isinstance(history, History) and history.head:
+        head = history.head
+        shorts = [revs[0].short for revs in history.entries.values() if revs]
+        length = len(shorts[0]) if shorts else length
+    return as_of_line(site.status.as_of, head, length, site.reg.settings.repository_url)

@@ -1,0 +1,44 @@
+"""An improvement's RACI matrix as rows of letters, and each person's and team's part in
+every matrix (the People page)."""
+
+from __future__ import annotations
+
+from csitools.register.model import Improvement, Register
+
+
+def raci_matrix(imp: Improvement) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """Activities x parties with R/A/C/I letters, parties in order of appearance."""
+    parties: list[str] = []
+    for row in imp.raci:
+        for who in (*row.responsible, row.accountable, *row.consulted, *row.informed):
+            if who not in parties:
+                parties.append(who)
+    rows = []
+    for row in imp.raci:
+        letters = []
+        for who in parties:
+            mark = "".join(
+                letter
+                for letter, group in (
+                    ("R", row.responsible),
+                    ("A", (row.accountable,)),
+                    ("C", row.consulted),
+                    ("I", row.informed),
+                )
+                if who in group
+            )
+            letters.append(mark)
+        rows.append((row.activity, letters))
+    return parties, rows
+
+
+def involvement(reg: Register) -> dict[str, list[tuple[Improvement, str, str]]]:
+    """For each person or team id: (improvement, activity, RACI letters)."""
+    out: dict[str, list[tuple[Improvement, str, str]]] = {}
+    for imp in reg.improvements:
+        parties, rows = raci_matrix(imp)
+        for activity, letters in rows:
+            for who, mark in zip(parties, letters, strict=True):
+                if mark:
+                    out.setdefault(who, []).append((imp, activity, mark))
+    return out
