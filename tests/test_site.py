@@ -183,7 +183,7 @@ def test_kpi_scorecard_people_review_pages(built: Path) -> None:
     assert score.index("Customer") < score.index("Satisfaction with email support")
     assert "Satisfaction with email support 3.2 score (1-5) 4 score (1-5) (2026-04)" in score
     people = text(article(built, "people/index.html"))
-    assert "Carol Osei" in people and "Set vision and targets A" in people
+    assert "Carol Osei" in people and "A: Set vision and targets" in people
     review = text(article(built, "review/index.html"))
     assert "Targets at risk, missed or regressed" in review
 
@@ -211,15 +211,18 @@ def test_people_page_lists_and_mail_links(built: Path) -> None:
     page = article(built, "people/index.html")
     bob = page[page.index('id="bob"') : page.index('id="carol"')]
     assert '<p>Service desk lead · <a href="mailto:bob@example.org">bob@example.org</a></p>' in bob
+    # Each entry with its status, health and the person's part, the owner's first.
     assert re.search(
-        r"<p>Improvements owned:</p>\s*<ul>\s*<li><a href=\"../improvements/CSI-0001/\">"
-        r"CSI-0001 · Faster resolution of email incidents</a></li>\s*</ul>",
+        r"<td><a href=\"../improvements/CSI-0001/\">CSI-0001 · Faster resolution of email "
+        r"incidents</a></td>\s*<td><span class=\"csi-badge csi-status[^>]*>in-progress</span>"
+        r"</td>\s*<td><span class=\"csi-badge csi-health[^>]*>on-track</span></td>\s*"
+        r"<td>owner",
         bob,
     )
     dave = page[page.index('id="dave"') :]
     assert re.search(
-        r"<p>KPIs owned:</p>\s*<ul>\s*<li><a href=\"../kpis/email-resolution-time/\">"
-        r"Mean time to resolve email incidents</a></li>\s*<li>",
+        r"<p>KPIs owned: <a href=\"../kpis/email-resolution-time/\">"
+        r"Mean time to resolve email incidents</a>, ",
         dave,
     )
 

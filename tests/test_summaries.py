@@ -72,3 +72,18 @@ def test_every_generated_page_is_dated(sample: Validation) -> None:
     page = pages["improvements/CSI-0014.md"]
     assert page.index("As of 23 Nov 2026") < page.index('!!! note "Decision: rejected"')
     assert "Latest decision:" not in page  # the box says it
+
+
+def test_the_people_page_gives_each_person_their_entries_with_status_health_and_part(
+    sample: Validation,
+) -> None:
+    page = build_pages(sample.register, sample.status, {})["people.md"]
+    section = page.split("## Aoife Fitzgerald", 1)[1].split("\n## ", 1)[0]
+    assert "| Improvement | Status | Health | Part |" in section
+    row = next(line for line in section.splitlines() if "CSI-0015" in line)
+    assert "csi-status--proposed" in row and "not measured" in row
+    proposal = "Write the proposal for the CSI board"
+    assert row.endswith(f"| owner; R: {proposal}; A: {proposal} |")
+    row = next(line for line in section.splitlines() if "CSI-0003" in line)
+    measure = "Measure resolution time and satisfaction"
+    assert row.endswith(f"| R: Set vision and targets; A: {measure} |")

@@ -69,7 +69,7 @@ from csitools.publish.markdown import (
     safe_md,
 )
 from csitools.publish.portfolio import filter_query, progress_bar, row_facets
-from csitools.publish.raci import involvement, raci_matrix
+from csitools.publish.raci import involvement, parts, raci_matrix
 from csitools.publish.reviewpages import (
     ReviewViews,
     pack_context,
@@ -220,7 +220,7 @@ def page_table(site: Site) -> list[PageRow]:
         *((f"kpis/{kpi.id}.md", "kpi", _kpi(site, kpi)) for kpi in reg.kpis.values()),
         ("scorecard.md", "scorecard", {}),
         ("benefits.md", "benefits", benefits_context(reg, site.status)),
-        ("people.md", "people", {"involvement": involvement(reg)}),
+        ("people.md", "people", {"involvement": involvement(reg), "parts": parts(reg)}),
         ("changelog.md", "changelog", {"months": _months(site)}),
         ("review.md", "review", _review(site)),
         *review_rows(site.views),

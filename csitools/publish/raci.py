@@ -42,3 +42,22 @@ def involvement(reg: Register) -> dict[str, list[tuple[Improvement, str, str]]]:
                 if mark:
                     out.setdefault(who, []).append((imp, activity, mark))
     return out
+
+
+def parts(reg: Register) -> dict[str, list[tuple[Improvement, str]]]:
+    """For each person or team id: each improvement they own or hold a RACI letter in,
+    with their part in words ("owner; A: Set targets, Review; R: Train agents")."""
+    letters: dict[str, dict[str, dict[str, list[str]]]] = {}
+    for who, rows in involvement(reg).items():
+        for imp, activity, mark in rows:
+            for letter in mark:
+                letters.setdefault(who, {}).setdefault(imp.id, {}).setdefault(letter, [])
+                letters[who][imp.id][letter].append(activity)
+    out: dict[str, list[tuple[Improvement, str]]] = {}
+    for imp in reg.improvements:
+        for who in dict.fromkeys([imp.owner, *(w for w in letters if imp.id in letters[w])]):
+            roles = letters.get(who, {}).get(imp.id, {})
+            words = ["owner"] if who == imp.owner else []
+            words += [f"{k}: {', '.join(roles[k])}" for k in "RACI" if k in roles]
+            out.setdefault(who, []).append((imp, "; ".join(words)))
+    return out
