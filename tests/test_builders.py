@@ -16,6 +16,7 @@ import pytest
 
 from csitools.publish.builders import BuilderMissing, zensical_command
 from csitools.publish.finalpass import PAGE_END, PAGE_START, disarm_page, wrap_page
+from csitools.publish.hosting import relative_not_found
 from csitools.publish.markdown import cell
 from tests.conftest import copy_sample, csi
 from tests.test_browser import LinkParser
@@ -160,6 +161,37 @@ def test_both_builders_show_the_same_navigation_with_the_sections_csi_adds(
 def test_no_page_of_either_builder_has_a_broken_link(sites: dict[str, Path], builder: str) -> None:
     assert broken_links(sites[builder]) == []
     assert (sites[builder] / "search").exists() or (sites[builder] / "search.json").exists()
+
+
+ROOT_ABSOLUTE = re.compile(r'\s(?:href|src)="/(?!/)[^"]*"')
+
+
+@pytest.mark.slow
+@needs_zensical
+@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
+def test_either_builders_404_page_has_no_root_absolute_link(
+    sites: dict[str, Path], builder: str
+) -> None:
+    """A project site lives under /<repository>/: a link to /assets/ would leave it."""
+    html = (sites[builder] / "404.html").read_text(encoding="utf-8")
+    assert ROOT_ABSOLUTE.findall(html) == []
+    assert '"base":"/"' not in html
+
+
+def test_the_404_rewrite_makes_root_absolute_links_relative_and_adds_the_base(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "404.html").write_text(
+        '<html><head><link href="/assets/a.css"><a href="//cdn.example/x">'
+        '<script src="/assets/b.js"></script>{"base":"/","search":"/assets/w.js"}</head>'
+    )
+    assert relative_not_found(tmp_path, "https://example.org/register")
+    assert (tmp_path / "404.html").read_text() == (
+        '<html><head>\n    <base href="https://example.org/register/"><link href="./assets/a.css">'
+        '<a href="//cdn.example/x"><script src="./assets/b.js"></script>'
+        '{"base": "https://example.org/register/","search":"./assets/w.js"}</head>'
+    )
+    assert not relative_not_found(tmp_path / "nothing", None)
 
 
 @pytest.mark.slow

@@ -56,6 +56,7 @@ def build_with_zensical(
     # Imported here: the command line imports this module for BUILDERS alone.
     from csitools.publish.content import generate_site
     from csitools.publish.finalpass import FINAL, disarm_site
+    from csitools.publish.hosting import relative_not_found
     from csitools.publish.pagecache import CACHE_DIR, PageCache
     from csitools.publish.progress import current
     from csitools.publish.sitepack import add_board_pack
@@ -72,9 +73,19 @@ def build_with_zensical(
     if run.returncode != 0 or not (staged.site / "index.html").is_file():
         raise BuildFailed(f"zensical build failed:\n{printed}")
     disarm_site(staged.site, PageCache(root / CACHE_DIR / FINAL, content.signer))
+    relative_not_found(staged.site, _site_url(staged.config))
     if site_dir.exists():
         shutil.rmtree(site_dir)
     try:
         os.replace(staged.site, site_dir)  # on the same file system: a rename, no copy
     except OSError:
         shutil.copytree(staged.site, site_dir)
+
+
+def _site_url(config: Path) -> str | None:
+    """The staged configuration's ``site_url`` (staging wrote it, so it is plain YAML)."""
+    import yaml
+
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    url = data.get("site_url") if isinstance(data, dict) else None
+    return url if isinstance(url, str) and url else None

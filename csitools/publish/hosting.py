@@ -17,6 +17,8 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
+from csitools.files import replace_file
+
 NOT_FOUND = "404.html"
 
 NOT_FOUND_PAGE = """\
@@ -78,3 +80,22 @@ def out_of_search(html: str) -> str:
     page rather than a row of cells or the date."""
     html = html.replace(_AS_OF, '<p class="csi-asof" data-search-exclude>', 1)
     return _TABLE.sub("<table data-search-exclude", html)
+
+
+_ROOT_ABSOLUTE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+_SEARCH_WORKER = re.compile(r'("search":\s*")/(?!/)')
+
+
+def relative_not_found(site: Path, site_url: str | None) -> bool:
+    """The built 404 page of a builder without MkDocs' template events (Zensical) made
+    to work from any folder as the plugin makes MkDocs' one: its root-absolute links
+    relative to the site root, and the ``<base>`` of ``site_url`` when it is set.
+    Returns whether there was a 404 page to change."""
+    page = site / NOT_FOUND
+    if not page.is_file():
+        return False
+    html = _ROOT_ABSOLUTE.sub(r"\1./", page.read_text(encoding="utf-8"))
+    # The theme's scripts find the search index from their "base" (as MkDocs writes it).
+    html = _SEARCH_WORKER.sub(r"\1./", html).replace('"base":"/"', '"base": "."', 1)
+    replace_file(page, base_element(html, NOT_FOUND, site_url).encode("utf-8"), durable=False)
+    return True
