@@ -8,13 +8,17 @@ Regenerate the golden files (after looking at the charts) with
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import math
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import matplotlib
 import pytest
+from matplotlib.axes import Axes
 from matplotlib.text import Annotation
+from matplotlib.transforms import Bbox
 
 from csitools.publish.cachetrust import Signer
 from csitools.publish.charts import drawing
@@ -29,6 +33,7 @@ from csitools.publish.charts.specs import (
     Span,
     TargetPoint,
     chart_specs,
+    improvement_spec,
     kpi_spec,
 )
 from csitools.validation import validate_repository
@@ -177,13 +182,79 @@ def test_forecast_runs_from_the_last_point_to_the_forecast_date_at_the_target(
     assert f"on track, forecast to reach it on {target.forecast}." in spec.alt
 
 
+def _covered(ax: Axes, box: Bbox) -> list[str]:
+    """What of the data ``box`` covers: a measurement's or a target's marker (within its
+    radius), or a stretch of the measurements' line (sampled every pixel)."""
+    hits = []
+    for line in ax.get_lines():
+        marker = line.get_marker()
+        if marker not in ("o", "D"):
+            continue
+        marks = ax.transData.transform(line.get_xydata())
+        r = float(line.get_markersize()) * ax.figure.dpi / 72 / 2
+        hits += [
+            f"{marker} marker at {x:.0f},{y:.0f}"
+            for x, y in marks
+            if box.x0 - r < x < box.x1 + r and box.y0 - r < y < box.y1 + r
+        ]
+        for (x0, y0), (x1, y1) in itertools.pairwise(marks):
+            steps = int(math.hypot(x1 - x0, y1 - y0)) + 1
+            if any(
+                box.contains(x0 + (x1 - x0) * k / steps, y0 + (y1 - y0) * k / steps)
+                for k in range(steps + 1)
+            ):
+                hits.append(f"line {x0:.0f},{y0:.0f}-{x1:.0f},{y1:.0f}")
+    return hits
+
+
+def test_a_forecast_date_already_past_is_not_drawn(repo: Path) -> None:
+    with (repo / "kpis" / "data" / "email-resolution-time.csv").open("a") as f:
+        f.write("2026-05,7.9\n")
+    as_of = date(2026, 6, 15)
+    result = validate_repository(repo, as_of)
+    imp_status = next(s for s in result.status.improvements if s.id == "CSI-0001")
+    imp = next(i for i in result.register.improvements if i.id == "CSI-0001")
+    # The same status, its forecast a day before the as-of date: no future to draw.
+    past = dataclasses.replace(imp_status.targets[0], forecast="2026-06-14")
+    imp_status = dataclasses.replace(imp_status, targets=(past,))
+    spec = improvement_spec(imp, result.register, result.series, imp_status, as_of)
+    assert spec.panels[0].forecast is None
+    assert "Forecast" not in render_chart(spec).decode()
+
+
+def test_a_completed_improvement_is_charted_to_the_as_of_date() -> None:
+    """Did the gain hold? CSI-0008 closed in January; its chart runs to November."""
+    [panel] = specs_of(REPO, date(2026, 11, 23))["improvement-CSI-0008"].panels
+    assert panel.x_range[1] == "2026-12-24"  # the as-of date and a month
+    assert panel.spans == (Span("Cycle 1", "2025-02-17", "2026-01-16"),)
+    assert panel.points[-1][0] == "2026-10"  # measured after the closure too
+    assert max(day for _, day, _ in panel.points) > "2026-01-16"
+
+
+def test_a_cycle_not_begun_is_drawn_as_planned(repo: Path) -> None:
+    # CSI-0012's first cycle opens after the as-of date; a proposal's is a draft.
+    [panel] = specs_of(REPO, date(2026, 11, 23))["improvement-CSI-0012"].panels
+    assert panel.spans == (Span("Cycle 1 (planned)", "2026-11-30", "2027-06-30", True),)
+    entry = repo / "register" / "CSI-0001-email-resolution.yaml"
+    entry.write_text(entry.read_text().replace("status: in-progress", "status: proposed"))
+    spans = specs_of(repo)["improvement-CSI-0001"].panels[0].spans
+    assert [(s.label, s.planned) for s in spans] == [
+        ("Cycle 1 (planned)", True),
+        ("Cycle 2 (planned)", True),
+    ]
+    svg = render_chart(specs_of(repo)["improvement-CSI-0001"]).decode()
+    assert "Cycle 1 (planned)" in svg
+    assert svg.count("stroke-dasharray") > svg.count("Cycle 1 (planned)")  # an outline
+
+
 @pytest.mark.slow
-def test_labels_stay_inside_the_plot_and_off_each_other() -> None:
-    """Every chart of the sample register: no label covers another or leaves its panel."""
+def test_labels_stay_inside_the_plot_and_off_each_other_and_the_data() -> None:
+    """Every chart of the sample register: no label covers another, a measurement, the
+    measurements' line or a target's marker, or leaves its panel."""
     day = date(2026, 11, 23)
     result = validate_repository(REPO, day)
     specs = chart_specs(result.register, result.series, result.status, day)
-    checked = 0
+    checked, covering = 0, []
     for spec in specs:
         fig = drawing._figure(spec)
         renderer = fig.canvas.get_renderer()
@@ -191,19 +262,13 @@ def test_labels_stay_inside_the_plot_and_off_each_other() -> None:
             frame = ax.get_window_extent(renderer)
             labels = [t for t in ax.texts if isinstance(t, Annotation) and drawing.drawn(t)]
             boxes = [t.get_window_extent(renderer) for t in labels]
-            for i, box in enumerate(boxes):
+            for i, (label, box) in enumerate(zip(labels, boxes, strict=True)):
                 assert frame.y0 - 1 <= box.y0 and box.y1 <= frame.y1 + 1, spec.name
                 assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, spec.name
                 assert not any(box.overlaps(other) for other in boxes[i + 1 :]), spec.name
+                covering += [f"{spec.name} {label.get_text()!r}: {h}" for h in _covered(ax, box)]
                 checked += 1
-            # The latest value's label covers no measurement of its panel.
-            [line] = [ln for ln in ax.get_lines() if ln.get_marker() == "o"] or [None]
-            measured = [
-                b for t, b in zip(labels, boxes, strict=True) if t.get_text()[:8] == "Measured"
-            ]
-            if line is not None and measured:
-                marks = ax.transData.transform(line.get_xydata())
-                assert not any(measured[0].contains(x, y) for x, y in marks), spec.name
+    assert covering == []
     assert checked > 100
 
 

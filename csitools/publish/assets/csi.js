@@ -165,3 +165,31 @@
     document.addEventListener("DOMContentLoaded", init);
   }
 })();
+
+// ---- csitools charts: dark colours in the dark scheme ---------------------------------
+// A chart's SVG holds both palettes: as chart.svg#dark its root element is the :target
+// and its style sheet switches the colours (csitools/publish/charts/theme.py). The
+// image and the link that opens it at full size follow Material's colour scheme (the
+// data-md-color-scheme attribute of the body), also when the reader toggles it.
+(function () {
+  "use strict";
+  var CHART = 'a > img[src$=".svg"], a > img[src$=".svg#dark"]';
+  function scheme() {
+    var dark = document.body.getAttribute("data-md-color-scheme") === "slate";
+    document.querySelectorAll(CHART).forEach(function (img) {
+      var link = img.parentNode;
+      var src = img.getAttribute("src").replace(/#dark$/, "") + (dark ? "#dark" : "");
+      if (img.getAttribute("src") !== src) img.setAttribute("src", src);
+      var href = link.getAttribute("href") || "";
+      if (/\.svg(#dark)?$/.test(href)) link.setAttribute("href", src);
+    });
+  }
+  function start() {
+    scheme();
+    new MutationObserver(scheme).observe(document.body, {
+      attributes: true, attributeFilter: ["data-md-color-scheme"]
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -24,16 +24,24 @@ from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
 from csitools.measure.periods import following
-from csitools.publish.charts.specs import ChartSpec, Panel, num
+from csitools.publish.charts.specs import ChartSpec, Panel, amount
+from csitools.publish.charts.theme import (
+    BLUE,
+    GREEN,
+    GREY,
+    GRID,
+    INK,
+    ORANGE,
+    PAPER,
+    PURPLE,
+    SKY,
+    VERMILLION,
+    themed_svg,
+)
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies. Every line
-# also has its own dash pattern and a direct label, so colour is never the only cue.
-INK, BLUE, GREEN, VERMILLION = "#000000", "#0072B2", "#009E73", "#D55E00"
-PURPLE, SKY, GREY = "#CC79A7", "#56B4E9", "#555555"
-ORANGE = "#E69F00"  # grey: not Okabe–Ito, only for as-of
 STYLES: dict[str, dict[str, Any]] = {
     "baseline": {"color": INK, "linestyle": ":", "linewidth": 1.6},
     "target": {"color": GREEN, "linestyle": "-.", "linewidth": 1.8},
@@ -50,6 +58,13 @@ RC: dict[RcKeyType, Any] = {
     "font.size": 10,
     "svg.fonttype": "none",  # text as text: smaller files, faster, selectable
     "svg.hashsalt": "csitools-charts",  # fixed ids instead of random ones
+    "figure.facecolor": PAPER,
+    "axes.facecolor": PAPER,
+    "text.color": INK,
+    "axes.edgecolor": INK,
+    "axes.labelcolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
     "date.epoch": "1970-01-01T00:00:00",  # _x() counts days from this epoch
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -58,9 +73,13 @@ METADATA: dict[str, dict[str, Any]] = {"svg": {"Date": None}, "png": {"Software"
 EPOCH = date(1970, 1, 1)
 DRAWABLE = 1e300
 """The largest magnitude axis limits are taken from: spans and margins stay finite."""
-# Direct labels sit on a translucent white box, so they stay legible over lines and shading.
-BOX = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
-LABEL: dict[str, Any] = {"fontsize": 8, "bbox": BOX, "zorder": 4}
+# Direct labels sit on a translucent box of the background's colour, so they stay
+# legible over lines and shading.
+BOX = {"boxstyle": "square,pad=0.15", "facecolor": PAPER, "edgecolor": "none", "alpha": 0.85}
+LABEL_SIZE = 9.5
+"""Points: an 8-inch chart is shown about 690 px wide on a desktop page (0.9 of its own
+size), where 9.5 pt text is 11.3 px high."""
+LABEL: dict[str, Any] = {"fontsize": LABEL_SIZE, "bbox": BOX, "zorder": 4}
 OFFSET: dict[str, Any] = {"textcoords": "offset points", "ha": "right", **LABEL}
 FORECAST: dict[str, Any] = {"color": PURPLE, "linestyle": (0, (4, 2)), "linewidth": 1.8}
 
@@ -106,15 +125,19 @@ def drawn(label: Annotation) -> bool:
     return bool(axes.get_window_extent().contains(x, y))
 
 
-def _settle(ax: Axes, labels: list[Annotation], fixed: Sequence[Any] = ()) -> None:
+def _settle(
+    ax: Axes, labels: list[Annotation], fixed: Sequence[Any] = (), marks: Sequence[Bbox] = ()
+) -> None:
     """Keep each label inside the plot and off the labels before it (and the ``fixed``
-    texts): one that runs past a side is turned to the other side of its anchor; one
-    that overlaps moves away from its anchor, the way it was placed or else the other
-    way, to the nearest height where it is clear and inside the plot."""
+    texts, and the ``marks``: the measurements' line and markers): one that runs past a
+    side is turned to the other side of its anchor; one that overlaps moves away from
+    its anchor, the way it was placed or else the other way, to the nearest height
+    where it is clear and inside the plot."""
     renderer = cast(FigureCanvasAgg, ax.figure.canvas).get_renderer()
     frame = ax.get_window_extent(renderer)
     to_points = 72 / ax.figure.dpi
     placed: list[Bbox] = [text.get_window_extent(renderer) for text in fixed]
+    placed += marks
     for label in filter(drawn, labels):
         box = label.get_window_extent(renderer)  # measured once; moves are arithmetic
         dx, dy = label.xyann
@@ -129,20 +152,33 @@ def _settle(ax: Axes, labels: list[Annotation], fixed: Sequence[Any] = ()) -> No
         if inward:
             label.xyann = dx, dy = dx, dy + inward * to_points
             box = box.translated(0, inward)
-        for up in (dy >= 0, dy < 0):
-            shifted, moved = box, 0.0
-            for _ in range(len(placed)):
-                hit = next((p for p in placed if shifted.overlaps(p)), None)
-                if hit is None:
-                    break
-                step = (hit.y1 - shifted.y0 + 2) if up else (hit.y0 - shifted.y1 - 2)
-                shifted, moved = shifted.translated(0, step), moved + step
-            inside = frame.y0 <= shifted.y0 and shifted.y1 <= frame.y1
-            if not any(shifted.overlaps(p) for p in placed) and inside:
-                label.xyann = (dx, dy + moved * to_points)
-                box = shifted
-                break
+        # The nearer of the clear heights above and below; on a tie, the way it was placed.
+        # It moves up or down only: what lies beside its column cannot be in its way.
+        column = [(p.y0, p.y1) for p in placed if p.x0 <= box.x1 and box.x0 <= p.x1]
+        found = (_clear(box, column, frame, up) for up in (dy >= 0, dy < 0))
+        moves = [m for m in found if m is not None]
+        if moves:
+            moved = min(moves, key=abs)
+            label.xyann = (dx, dy + moved * to_points)
+            box = box.translated(0, moved)
         placed.append(box)
+
+
+def _clear(box: Bbox, column: Sequence[tuple[float, float]], frame: Bbox, up: bool) -> float | None:
+    """How far (pixels) ``box`` moves up (or down) to the nearest height where it
+    overlaps none of the heights ``column`` holds (what lies above or below it) and
+    stays inside ``frame``; 0.0 when it is clear where it is, None when no such height
+    is found."""
+    y0, y1, moved = box.y0, box.y1, 0.0
+    for _ in range(len(column) + 1):
+        hit = next(((a, b) for a, b in column if a <= y1 + moved and y0 + moved <= b), None)
+        if hit is None:
+            break
+        moved += (hit[1] - (y0 + moved) + 2) if up else (hit[0] - (y1 + moved) - 2)
+    clear = not any(a <= y1 + moved and y0 + moved <= b for a, b in column)
+    if clear and frame.y0 <= y0 + moved and y1 + moved <= frame.y1:
+        return moved
+    return None
 
 
 def _runs(periods: Sequence[str]) -> list[range]:
@@ -222,8 +258,32 @@ def _draw_panel(ax: Axes, panel: Panel, bottom: bool) -> None:
         labels.append(
             ax.annotate(f"As of {panel.as_of}", (x, 0.9), xytext=(3 if right else -3, 0), **kw)
         )
-    _settle(ax, labels, names)
+    _settle(ax, labels, names, _marks(ax, panel))
     _finish_axes(ax, panel, bottom)
+
+
+def _marks(ax: Axes, panel: Panel) -> list[Bbox]:
+    """Boxes (display pixels) over the measurements' markers and line and the target
+    markers, which no label may cover: a box per marker, and small ones every few
+    pixels along each stretch of line."""
+    px = ax.figure.dpi / 72
+    boxes = []
+    for t in panel.targets:
+        x, y = ax.transData.transform((_x(t.day), t.value))
+        boxes.append(Bbox.from_bounds(x - 5 * px, y - 5 * px, 10 * px, 10 * px))
+    if not panel.points:
+        return boxes
+    points = ax.transData.transform([(_x(day), v) for _, day, v in panel.points])
+    for x, y in points:
+        boxes.append(Bbox.from_bounds(x - 3 * px, y - 3 * px, 6 * px, 6 * px))
+    for run in _runs([period for period, _, _ in panel.points]):
+        for i, j in zip(run, list(run)[1:], strict=False):
+            (x0, y0), (x1, y1) = points[i], points[j]
+            steps = max(1, int(math.hypot(x1 - x0, y1 - y0) / (3 * px)))
+            for k in range(1, steps):
+                x, y = x0 + (x1 - x0) * k / steps, y0 + (y1 - y0) * k / steps
+                boxes.append(Bbox.from_bounds(x - 1.5 * px, y - 1.5 * px, 3 * px, 3 * px))
+    return boxes
 
 
 def _draw_spans(ax: Axes, panel: Panel, x0: float, x1: float, on_x: Any) -> list[Any]:
@@ -231,8 +291,12 @@ def _draw_spans(ax: Axes, panel: Panel, x0: float, x1: float, on_x: Any) -> list
     names = []
     for i, span in enumerate(panel.spans):
         a, b = max(_x(span.start), x0), min(_x(span.end), x1)
-        # Neighbouring cycles differ in shade and are named, so colour is not needed.
-        ax.axvspan(a, b, color=SKY, alpha=0.12 if i % 2 else 0.25, linewidth=0, zorder=0)
+        # Neighbouring cycles differ in shade and are named, so colour is not needed; a
+        # planned cycle is an outline, not the shading of work under way.
+        if span.planned:
+            ax.axvspan(a, b, fill=False, edgecolor=GREY, linestyle="--", linewidth=1, zorder=0)
+        else:
+            ax.axvspan(a, b, color=SKY, alpha=0.12 if i % 2 else 0.25, linewidth=0, zorder=0)
         names.append(
             ax.text(
                 (a + b) / 2, 0.97, span.label, transform=on_x, ha="center", va="top", weight="bold"
@@ -261,7 +325,8 @@ def _draw_series(ax: Axes, panel: Panel) -> Annotation:
     # came from the other side and heads to the target, so this corner is free.
     # The forecast, which starts at the last point, is named in the same label.
     up = not panel.targets or panel.targets[-1].value < ys[-1]
-    last = f"Measured {num(ys[-1])}" + (f"\n{panel.forecast.label}" if panel.forecast else "")
+    last = f"Measured {amount(ys[-1], panel.unit)}"
+    last += f"\n{panel.forecast.label}" if panel.forecast else ""
     # Right of it, where no measurement is yet; where that runs off the plot, left
     # of it and across from where the series came, clear of the point's height.
     kw = {**OFFSET, "ha": "left", "va": "center", "color": BLUE}
@@ -283,7 +348,7 @@ def _finish_axes(ax: Axes, panel: Panel, bottom: bool) -> None:
     locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.grid(axis="y", color=GRID, linewidth=0.6)
     if bottom:
         ax.set_xlabel("Date")
 
@@ -323,4 +388,4 @@ def render_chart(spec: ChartSpec, fmt: str = "svg") -> bytes:
         buffer = BytesIO()
         about = {"Title": spec.title, "Description": spec.alt}  # for the file on its own
         fig.savefig(buffer, format=fmt, dpi=100, metadata={**METADATA[fmt], **about})
-    return buffer.getvalue()
+    return themed_svg(buffer.getvalue()) if fmt == "svg" else buffer.getvalue()

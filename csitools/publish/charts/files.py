@@ -20,7 +20,7 @@ from pathlib import Path
 
 from csitools.files import replace_file
 from csitools.publish.cachetrust import Signer
-from csitools.publish.charts import drawing
+from csitools.publish.charts import drawing, theme
 from csitools.publish.charts.drawing import METADATA, render_chart
 from csitools.publish.charts.specs import ChartSpec
 
@@ -38,9 +38,11 @@ class RenderReport:
     pruned: int = 0  # charts of an earlier run in out_dir that no spec produced
 
 
-DRAWING_KEY = hashlib.sha256(Path(drawing.__file__).read_bytes()).hexdigest()
-"""The drawing code's own source: a chart cached by an earlier version of it is drawn
-again, not reused."""
+DRAWING_KEY = hashlib.sha256(
+    Path(drawing.__file__).read_bytes() + Path(theme.__file__).read_bytes()
+).hexdigest()
+"""The drawing code's own source and its colours': a chart cached by an earlier version
+of them is drawn again, not reused."""
 
 
 def cache_key(spec: ChartSpec) -> str:

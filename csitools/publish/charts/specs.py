@@ -24,7 +24,7 @@ from csitools.measure.series import Point, Series
 from csitools.measure.status import ImprovementStatus, RegisterStatus, TargetStatus, cycle_baseline
 from csitools.register.model import Cycle, Improvement, Kpi, Register, Target
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """Bump whenever the drawing code changes, so cached files drawn the old way are redrawn."""
 
 LABELLED = 6
@@ -47,9 +47,13 @@ class Line:
 
 @dataclass(frozen=True)
 class Span:
+    """A cycle; ``planned`` when it has not begun (a proposal's draft cycle, or one that
+    opens after the as-of date): drawn as an outline, not as a cycle under way."""
+
     label: str
     start: str
     end: str
+    planned: bool = False
 
 
 @dataclass(frozen=True)
@@ -245,10 +249,7 @@ def improvement_spec(
 ) -> ChartSpec:
     """A panel per KPI the improvement targets, in any cycle, over every cycle's span."""
     opened = {t.kpi: t for t in (imp_status.targets if imp_status else ())}
-    spans = tuple(
-        Span(f"Cycle {c.number}", c.opened.isoformat(), _cycle_end(c, as_of).isoformat())
-        for c in imp.cycles
-    )
+    spans = tuple(_span(imp, c, as_of) for c in imp.cycles)
     start = _shift(imp.cycles[0].opened, -LEAD_DAYS)
     x_range = (start.isoformat(), _shift(_improvement_end(imp, opened, as_of), 31).isoformat())
     kpi_ids = list(dict.fromkeys(t.kpi for c in imp.cycles for t in c.targets))
@@ -263,7 +264,8 @@ def improvement_spec(
         lines += benchmarks
         forecast, ts = None, opened.get(kpi_id)
         last = next((p for p in points if ts and p.period == ts.current_period), None)
-        if ts and last and _is_date(ts.forecast):
+        # A forecast date already past is no forecast of the future: not drawn.
+        if ts and last and _is_date(ts.forecast) and ts.forecast > as_of.isoformat():
             label = f"Forecast: target by {ts.forecast}"
             forecast = Segment(label, _mid(last), last.value, str(ts.forecast), ts.target)
         panels.append(
@@ -288,10 +290,17 @@ def improvement_spec(
     return ChartSpec(f"improvement-{imp.id}", "improvement", title, alt, tuple(panels))
 
 
+def _span(imp: Improvement, cycle: Cycle, as_of: date) -> Span:
+    planned = imp.status == "proposed" or cycle.opened > as_of
+    label = f"Cycle {cycle.number}" + (" (planned)" if planned else "")
+    return Span(label, cycle.opened.isoformat(), _cycle_end(cycle, as_of).isoformat(), planned)
+
+
 def _improvement_end(imp: Improvement, opened: Mapping[str, TargetStatus], as_of: date) -> date:
-    """Where an improvement's chart ends: its last cycle's end, or a forecast date up
-    to a year past the due date (so a far forecast cannot squash the plot)."""
-    end = max(_cycle_end(c, as_of) for c in imp.cycles)
+    """Where an improvement's chart ends: its last cycle's end or the as-of date, the
+    later (a completed improvement's chart shows whether the gain held), or a forecast
+    date up to a year past the due date (so a far forecast cannot squash the plot)."""
+    end = max(as_of, *(_cycle_end(c, as_of) for c in imp.cycles))
     for target_st in opened.values():
         if _is_date(target_st.forecast):
             latest = _shift(target_st.due, 365)
