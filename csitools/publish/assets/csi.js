@@ -193,3 +193,17 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
+
+// ---- csitools accessibility: names the theme leaves out ------------------------------
+// Material's search is a role="dialog" without a name; screen readers announce it as
+// "dialog" alone. It is named after its own input's label.
+(function () {
+  "use strict";
+  function name() {
+    document.querySelectorAll('.md-search[role="dialog"]:not([aria-label])').forEach(
+      function (dialog) { dialog.setAttribute("aria-label", "Search"); }
+    );
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", name);
+  else name();
+})();
