@@ -13,7 +13,7 @@ import pytest
 
 from csitools.history.tracked import read_tracked
 from csitools.measure.series import load_series
-from csitools.publish.charts import drawing
+from csitools.publish.charts import drawing, placement
 from csitools.publish.charts.specs import ChartSpec, Line, Panel, Segment, TargetPoint
 from csitools.register.limits import is_register_date
 
@@ -50,6 +50,10 @@ def test_finite_extremes_give_finite_axis_limits(low: float, high: float) -> Non
 def test_a_chart_of_finite_extremes_is_drawn(low: float, high: float) -> None:
     spec = ChartSpec("kpi-extreme", "kpi", "Extremes", "Two extreme values", (panel(low, high),))
     assert drawing.render_chart(spec).startswith(b"<?xml")
+    # The boxes that keep labels off the line cover its part inside the plot only: a
+    # value far off the plot does not make millions of them.
+    fig = drawing._figure(spec)
+    assert 2 < len(placement.marks(fig.axes[0], spec.panels[0], drawing._x)) < 1000
 
 
 @pytest.mark.parametrize(

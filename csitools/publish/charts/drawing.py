@@ -23,7 +23,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
-from csitools.measure.periods import following
+from csitools.publish.charts.placement import clear_height, marks
+from csitools.publish.charts.placement import runs as _runs
 from csitools.publish.charts.specs import ChartSpec, Panel, amount
 from csitools.publish.charts.theme import (
     BLUE,
@@ -155,41 +156,13 @@ def _settle(
         # The nearer of the clear heights above and below; on a tie, the way it was placed.
         # It moves up or down only: what lies beside its column cannot be in its way.
         column = [(p.y0, p.y1) for p in placed if p.x0 <= box.x1 and box.x0 <= p.x1]
-        found = (_clear(box, column, frame, up) for up in (dy >= 0, dy < 0))
+        found = (clear_height(box, column, frame, up) for up in (dy >= 0, dy < 0))
         moves = [m for m in found if m is not None]
         if moves:
             moved = min(moves, key=abs)
             label.xyann = (dx, dy + moved * to_points)
             box = box.translated(0, moved)
         placed.append(box)
-
-
-def _clear(box: Bbox, column: Sequence[tuple[float, float]], frame: Bbox, up: bool) -> float | None:
-    """How far (pixels) ``box`` moves up (or down) to the nearest height where it
-    overlaps none of the heights ``column`` holds (what lies above or below it) and
-    stays inside ``frame``; 0.0 when it is clear where it is, None when no such height
-    is found."""
-    y0, y1, moved = box.y0, box.y1, 0.0
-    for _ in range(len(column) + 1):
-        hit = next(((a, b) for a, b in column if a <= y1 + moved and y0 + moved <= b), None)
-        if hit is None:
-            break
-        moved += (hit[1] - (y0 + moved) + 2) if up else (hit[0] - (y1 + moved) - 2)
-    clear = not any(a <= y1 + moved and y0 + moved <= b for a, b in column)
-    if clear and frame.y0 <= y0 + moved and y1 + moved <= frame.y1:
-        return moved
-    return None
-
-
-def _runs(periods: Sequence[str]) -> list[range]:
-    """The indexes of ``periods`` in runs of consecutive periods: a new run starts
-    after each gap."""
-    runs, start = [], 0
-    for i in range(1, len(periods) + 1):
-        if i == len(periods) or following(periods[i - 1]) != periods[i]:
-            runs.append(range(start, i))
-            start = i
-    return runs
 
 
 def _beside_points(
@@ -258,32 +231,8 @@ def _draw_panel(ax: Axes, panel: Panel, bottom: bool) -> None:
         labels.append(
             ax.annotate(f"As of {panel.as_of}", (x, 0.9), xytext=(3 if right else -3, 0), **kw)
         )
-    _settle(ax, labels, names, _marks(ax, panel))
+    _settle(ax, labels, names, marks(ax, panel, _x))
     _finish_axes(ax, panel, bottom)
-
-
-def _marks(ax: Axes, panel: Panel) -> list[Bbox]:
-    """Boxes (display pixels) over the measurements' markers and line and the target
-    markers, which no label may cover: a box per marker, and small ones every few
-    pixels along each stretch of line."""
-    px = ax.figure.dpi / 72
-    boxes = []
-    for t in panel.targets:
-        x, y = ax.transData.transform((_x(t.day), t.value))
-        boxes.append(Bbox.from_bounds(x - 5 * px, y - 5 * px, 10 * px, 10 * px))
-    if not panel.points:
-        return boxes
-    points = ax.transData.transform([(_x(day), v) for _, day, v in panel.points])
-    for x, y in points:
-        boxes.append(Bbox.from_bounds(x - 3 * px, y - 3 * px, 6 * px, 6 * px))
-    for run in _runs([period for period, _, _ in panel.points]):
-        for i, j in zip(run, list(run)[1:], strict=False):
-            (x0, y0), (x1, y1) = points[i], points[j]
-            steps = max(1, int(math.hypot(x1 - x0, y1 - y0) / (3 * px)))
-            for k in range(1, steps):
-                x, y = x0 + (x1 - x0) * k / steps, y0 + (y1 - y0) * k / steps
-                boxes.append(Bbox.from_bounds(x - 1.5 * px, y - 1.5 * px, 3 * px, 3 * px))
-    return boxes
 
 
 def _draw_spans(ax: Axes, panel: Panel, x0: float, x1: float, on_x: Any) -> list[Any]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from csitools.files import replace_file
 from csitools.publish.cachetrust import Signer
-from csitools.publish.charts import drawing, theme
+from csitools.publish.charts import drawing, placement, theme
 from csitools.publish.charts.drawing import METADATA, render_chart
 from csitools.publish.charts.specs import ChartSpec
 
@@ -39,7 +39,7 @@ class RenderReport:
 
 
 DRAWING_KEY = hashlib.sha256(
-    Path(drawing.__file__).read_bytes() + Path(theme.__file__).read_bytes()
+    b"".join(Path(str(m.__file__)).read_bytes() for m in (drawing, placement, theme))
 ).hexdigest()
 """The drawing code's own source and its colours': a chart cached by an earlier version
 of them is drawn again, not reused."""
