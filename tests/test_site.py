@@ -254,10 +254,10 @@ def test_reason_says_when_the_forecast_comes_after_the_due_date() -> None:
     assert reason(t, None).endswith(
         "; the trend reaches the target around 3 Jan 2027, after the due date."
     )
-    assert forecast_note(t) == "2027-01-03, after the due date"
+    assert forecast_note(t) == "3 Jan 2027, after the due date"
     early = replace(t, forecast="2026-12-30")
     assert reason(early, None).endswith("; the trend reaches the target around 30 Dec 2026.")
-    assert forecast_note(early) == "2026-12-30"
+    assert forecast_note(early) == "30 Dec 2026"
     assert reason(early, None, as_of=date(2026, 12, 30)).endswith(
         "; the trend reaches the target around 30 Dec 2026 (already gone by: the period "
         "after 2026-10 should show it)."

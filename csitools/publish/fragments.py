@@ -14,7 +14,7 @@ from markupsafe import Markup
 from csitools.measure.health import HEALTH_ORDER
 from csitools.measure.status import TargetStatus, baseline_origin
 from csitools.publish.markdown import cell, code, link, url_path
-from csitools.publish.words import forecast_date, num
+from csitools.publish.words import forecast_date, long_date, num
 from csitools.register.model import LIFECYCLE, Improvement, Kpi, Settings
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def forecast_note(t: TargetStatus) -> str:
     day = forecast_date(t.forecast)
     if day is None:
         return cell(t.forecast) if t.forecast else "—"
-    return f"{day.isoformat()}, after the due date" if day > t.due else day.isoformat()
+    return f"{long_date(day)}, after the due date" if day > t.due else long_date(day)
 
 
 def kpi_link(kpis: Mapping[str, Kpi], kpi_id: str, base: str = "") -> Markup:
