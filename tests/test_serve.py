@@ -49,6 +49,10 @@ def served_when(url: str, ready: Callable[[str], bool], limit: float, why: str) 
     pytest.fail(f"{why}: not served within {limit:.0f} s")
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("builder", EACH_BUILDER)
 def test_csi_serve_serves_the_site_and_rebuilds_it_when_an_entry_changes(
@@ -65,6 +69,9 @@ def test_csi_serve_serves_the_site_and_rebuilds_it_when_an_entry_changes(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # Ctrl-C as from a terminal, even when this run was started in the background,
+        # where the shell leaves SIGINT ignored and so Python would not see it.
+        preexec_fn=_interruptible,
     )
     url = f"http://127.0.0.1:{port}/improvements/CSI-0001/"
     entry = next((root / "register").glob("CSI-0001-*.yaml"))
