@@ -314,3 +314,14 @@ def test_an_empty_custom_dir_is_staged_as_an_empty_folder(tmp_path: Path) -> Non
     assert (staged.config.parent / "overrides").is_dir()
     assert list((staged.config.parent / "overrides").iterdir()) == []
     assert "custom_dir: overrides\n" in staged.config.read_text()
+
+
+def test_a_hostile_site_url_stays_inside_the_base_and_the_script_data(tmp_path: Path) -> None:
+    (tmp_path / "404.html").write_text('<html><head><script>{"base":"/"}</script></head>')
+    assert relative_not_found(tmp_path, 'https://x.example/"><script>alert(1)</script>')
+    html = (tmp_path / "404.html").read_text()
+    assert html == (
+        '<html><head>\n    <base href="https://x.example/&#34;&gt;&lt;script&gt;alert(1)'
+        '&lt;/script&gt;/"><script>{"base": "https://x.example/\\">\\u003cscript>alert(1)'
+        '\\u003c/script>/"}</script></head>'
+    )

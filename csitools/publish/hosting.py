@@ -9,15 +9,14 @@ The plugin (``csitools.publish.plugin``) calls these from MkDocs' template event
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import escape
 
 from csitools.files import replace_file
+from csitools.publish.markdown import attribute, script_json
 
 NOT_FOUND = "404.html"
 
@@ -63,9 +62,9 @@ def base_element(output: str, template_name: str, site_url: str | None) -> str:
     if template_name != NOT_FOUND or not site_url:
         return output
     href = site_url if site_url.endswith("/") else site_url + "/"
-    output = output.replace("<head>", f'<head>\n    <base href="{escape(href)}">', 1)
+    output = output.replace("<head>", f'<head>\n    <base href="{attribute(href)}">', 1)
     # The theme's scripts find the search index from their "base" and the address.
-    return output.replace('"base": "."', f'"base": {json.dumps(href)}', 1)
+    return output.replace('"base": "."', f'"base": {script_json(href)}', 1)
 
 
 _TABLE = re.compile(r"<table(?=[\s>])")

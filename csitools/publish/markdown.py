@@ -25,6 +25,7 @@ the others take as it is instead of escaping it a second time.
 from __future__ import annotations
 
 import html
+import json
 import re
 from importlib import metadata
 from typing import Any
@@ -65,6 +66,17 @@ def plain(text: object) -> str:
     if text is None:
         return ""
     return " ".join(_CONTROL.sub("", str(text)).split())
+
+
+def attribute(text: object) -> Markup:
+    """Text as the value of a double-quoted HTML attribute (``<base href="...">``)."""
+    return escape(_CONTROL.sub("", str(text)))
+
+
+def script_json(value: object) -> str:
+    """A value as JSON inside ``<script type="application/json">``: no ``<`` in it, so
+    text such as ``</script>`` cannot end the element."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def cell(text: object) -> Markup:
