@@ -197,7 +197,9 @@ def check_raci(reg: Register) -> Iterator[Problem]:
 
 def check_dependencies(reg: Register) -> Iterator[Problem]:
     ids = {imp.id for imp in reg.improvements} | reg.unusable
-    graph = {imp.id: imp.depends_on for imp in reg.improvements}
+    # A dependency on itself is reported above: leave it out of the loops, so that it
+    # does not hide a longer loop through the same entry.
+    graph = {imp.id: tuple(d for d in imp.depends_on if d != imp.id) for imp in reg.improvements}
     by_id = {imp.id: imp for imp in reg.improvements}
     for imp in reg.improvements:
         faults = _list_faults(
@@ -212,16 +214,13 @@ def check_dependencies(reg: Register) -> Iterator[Problem]:
         )
         for fault in faults:
             yield problem_at(imp.doc, imp.path, *fault)
-    # Report each dependency loop once, at its smallest id, naming the whole loop.
-    reported: set[frozenset[str]] = set()
+    # Report each dependency loop once, naming the whole loop: at its smallest id (the
+    # search from each of its other entries finds it too).
     for start in sorted(graph):
         loop = _find_loop(start, graph)
-        if loop and frozenset(loop) not in reported and loop[0] == min(loop):
-            reported.add(frozenset(loop))
+        if loop and loop[0] == min(loop):
             imp = by_id[start]
-            where: Where = ("depends_on", imp.depends_on.index(loop[1 % len(loop)]))
-            if len(loop) == 1:
-                continue  # self-dependency, reported above
+            where: Where = ("depends_on", imp.depends_on.index(loop[1]))
             yield problem_at(
                 imp.doc,
                 imp.path,
@@ -237,7 +236,7 @@ def _find_loop(start: str, graph: dict[str, tuple[str, ...]]) -> list[str] | Non
     while frontier:
         nxt = []
         for path in frontier:
-            for dep in graph.get(path[-1], ()):
+            for dep in graph[path[-1]]:
                 if dep == start:
                     return path
                 if dep not in seen and dep in graph:

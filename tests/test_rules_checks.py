@@ -1,0 +1,94 @@
+"""The register's cross-file rules (``csi validate``) at their edges: dependency loops
+(each reported once, at its smallest id, wherever the search starts), and which ids a
+message suggests. Each case adds entries to the base register of tests/cases and
+states the exact output, with the line of the value at fault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import materialise
+from tests.test_validate_broken import entry, no_traceback, validate
+
+LOOP = "remove one of these depends_on"
+
+
+def depends(id_: str, *deps: str) -> tuple[str, str]:
+    """A file for entry ``id_`` depending on ``deps``: its ``depends_on`` is on line 12."""
+    return f"register/{id_}-entry.yaml", entry(id_, extra=f"depends_on: [{', '.join(deps)}]\n")
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        # A loop of two, found from both of its entries, is reported once: at the smaller.
+        (
+            [depends("CSI-0003", "CSI-0004"), depends("CSI-0004", "CSI-0003")],
+            [
+                "register/CSI-0003-entry.yaml:12: $.depends_on[0]: dependency loop: "
+                f"CSI-0003 → CSI-0004 → CSI-0003; {LOOP}",
+            ],
+        ),
+        # An entry that leads into a loop is not in it: the loop is reported at its own
+        # smallest id, and the search from the entry outside it ends.
+        (
+            [
+                depends("CSI-0003", "CSI-0004"),
+                depends("CSI-0004", "CSI-0005"),
+                depends("CSI-0005", "CSI-0004"),
+            ],
+            [
+                "register/CSI-0004-entry.yaml:12: $.depends_on[0]: dependency loop: "
+                f"CSI-0004 → CSI-0005 → CSI-0004; {LOOP}",
+            ],
+        ),
+        # A self-dependency does not stop the search for the loops of the entries after it.
+        (
+            [
+                depends("CSI-0003", "CSI-0003"),
+                depends("CSI-0004", "CSI-0005"),
+                depends("CSI-0005", "CSI-0004"),
+            ],
+            [
+                "register/CSI-0003-entry.yaml:12: $.depends_on[0]: an improvement cannot "
+                "depend on itself; remove it",
+                "register/CSI-0004-entry.yaml:12: $.depends_on[0]: dependency loop: "
+                f"CSI-0004 → CSI-0005 → CSI-0004; {LOOP}",
+            ],
+        ),
+        # Nor does it hide a loop through the same entry: both are reported, each at the
+        # position of its own depends_on.
+        (
+            [depends("CSI-0003", "CSI-0003", "CSI-0004"), depends("CSI-0004", "CSI-0003")],
+            [
+                "register/CSI-0003-entry.yaml:12: $.depends_on[0]: an improvement cannot "
+                "depend on itself; remove it",
+                "register/CSI-0003-entry.yaml:12: $.depends_on[1]: dependency loop: "
+                f"CSI-0003 → CSI-0004 → CSI-0003; {LOOP}",
+            ],
+        ),
+    ],
+    ids=["two-entries", "chain-into-a-loop", "self-then-loop", "self-and-loop-in-one"],
+)
+def test_each_dependency_loop_is_reported_once_at_its_smallest_id(
+    entries: list[tuple[str, str]],
+    expected: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    repo = materialise(None, tmp_path / "repo")
+    for path, text in entries:
+        (repo / path).write_text(text, encoding="utf-8")
+
+    result = validate(repo, monkeypatch)
+
+    no_traceback(result)
+    n = len(expected)
+    files = 6 + len(entries)
+    assert result.output.splitlines() == [
+        *expected,
+        f"{files} files checked, {n} problem{'s' if n > 1 else ''}",
+    ]
+    assert result.exit_code == 1
