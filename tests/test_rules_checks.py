@@ -92,3 +92,67 @@ def test_each_dependency_loop_is_reported_once_at_its_smallest_id(
         f"{files} files checked, {n} problem{'s' if n > 1 else ''}",
     ]
     assert result.exit_code == 1
+
+
+def raci(responsible: str, accountable: str) -> str:
+    """A RACI row: its responsible on line 14, its accountable on line 15."""
+    return (
+        f"raci:\n  - activity: Write the articles\n    responsible: [{responsible}]\n"
+        f"    accountable: {accountable}\n"
+    )
+
+
+NOT_IN = "is not in register/people.yaml"
+FIX = "add them there or fix the id"
+
+
+@pytest.mark.parametrize(
+    ("replace", "extra", "expected"),
+    [
+        # Where one person is wanted, a misspelt team is not offered as the fix ...
+        (
+            ("raised_by: bob", "raised_by: service-desk"),
+            "",
+            f"5: $.raised_by: 'service-desk' {NOT_IN}; {FIX}",
+        ),
+        (
+            None,
+            raci("bob", "cabb"),
+            f"15: $.raci[0].accountable: 'cabb' {NOT_IN}; {FIX}",
+        ),
+        # ... where a team may do the work, it is.
+        (
+            None,
+            raci("service-desk", "carol"),
+            f"14: $.raci[0].responsible[0]: 'service-desk' {NOT_IN} "
+            f"(did you mean 'service-desk-team'?); {FIX}",
+        ),
+        # A misspelt person is offered wherever a person is wanted.
+        (
+            ("owner: alice", "owner: alcie"),
+            "",
+            f"7: $.owner: 'alcie' {NOT_IN} (did you mean 'alice'?); {FIX}",
+        ),
+    ],
+    ids=["raiser", "accountable", "responsible", "owner"],
+)
+def test_an_unknown_person_is_offered_the_closest_id_that_may_stand_there(
+    replace: tuple[str, str] | None,
+    extra: str,
+    expected: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    repo = materialise(None, tmp_path / "repo")
+    (repo / "register/CSI-0003-entry.yaml").write_text(
+        entry("CSI-0003", replace, extra), encoding="utf-8"
+    )
+
+    result = validate(repo, monkeypatch)
+
+    no_traceback(result)
+    assert result.output.splitlines() == [
+        f"register/CSI-0003-entry.yaml:{expected}",
+        "7 files checked, 1 problem",
+    ]
+    assert result.exit_code == 1
