@@ -5,14 +5,32 @@ states the exact output, with the line of the value at fault."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from csitools.problems import plural
 from tests.conftest import materialise
 from tests.test_validate_broken import entry, no_traceback, validate
 
 LOOP = "remove one of these depends_on"
+
+
+def validate_with(
+    files: list[tuple[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> list[str]:
+    """The lines ``csi validate`` prints for the base register with ``files`` (path,
+    text) added or replaced; its exit code is 1 exactly when it reports a problem."""
+    repo = materialise(None, tmp_path / "repo")
+    for path, text in files:
+        (repo / path).write_text(text, encoding="utf-8")
+    result = validate(repo, monkeypatch)
+    no_traceback(result)
+    found = re.search(r"files? checked, (\d+) problems?", result.output)
+    assert found is not None, result.output
+    assert result.exit_code == (1 if int(found[1]) else 0)
+    return result.output.splitlines()
 
 
 def depends(id_: str, *deps: str) -> tuple[str, str]:
@@ -78,20 +96,10 @@ def test_each_dependency_loop_is_reported_once_at_its_smallest_id(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    repo = materialise(None, tmp_path / "repo")
-    for path, text in entries:
-        (repo / path).write_text(text, encoding="utf-8")
-
-    result = validate(repo, monkeypatch)
-
-    no_traceback(result)
-    n = len(expected)
-    files = 6 + len(entries)
-    assert result.output.splitlines() == [
+    assert validate_with(entries, tmp_path, monkeypatch) == [
         *expected,
-        f"{files} files checked, {n} problem{'s' if n > 1 else ''}",
+        f"{6 + len(entries)} files checked, {plural(len(expected), 'problem')}",
     ]
-    assert result.exit_code == 1
 
 
 def raci(responsible: str, accountable: str) -> str:
@@ -143,16 +151,8 @@ def test_an_unknown_person_is_offered_the_closest_id_that_may_stand_there(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    repo = materialise(None, tmp_path / "repo")
-    (repo / "register/CSI-0003-entry.yaml").write_text(
-        entry("CSI-0003", replace, extra), encoding="utf-8"
-    )
-
-    result = validate(repo, monkeypatch)
-
-    no_traceback(result)
-    assert result.output.splitlines() == [
+    entries = [("register/CSI-0003-entry.yaml", entry("CSI-0003", replace, extra))]
+    assert validate_with(entries, tmp_path, monkeypatch) == [
         f"register/CSI-0003-entry.yaml:{expected}",
         "7 files checked, 1 problem",
     ]
-    assert result.exit_code == 1
