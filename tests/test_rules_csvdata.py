@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -221,3 +222,34 @@ def test_a_line_break_in_a_value_at_the_reader_s_block_boundary(tmp_path: Path) 
     assert problems == []
     assert values(series["all"]) == {"2026-03": float(i), "2026-04": 1.0}
     assert values(series["payments"]) == {"2026-04": 1.0}
+
+
+# -- Arrow columns as NumPy: what as_numpy gives is what to_numpy gives, nulls included --
+def _chunked(*chunks: list) -> pa.ChunkedArray:  # type: ignore[type-arg]
+    return pa.chunked_array([pa.array(chunk) for chunk in chunks])
+
+
+AS_NUMPY = [
+    ("floats with a null", pa.array([1.5, None, 3.0]), [1.5, "nan", 3.0], "float64"),
+    ("floats, two chunks", _chunked([1.0], [2.0, None]), [1.0, 2.0, "nan"], "float64"),
+    ("floats from the middle", pa.array([9.0, 1.0, 2.0, 9.0]).slice(1, 2), [1.0, 2.0], "float64"),
+    ("integers from the middle", pa.array([7, 8, 9], pa.int64()).slice(1), [8, 9], "int64"),
+    ("booleans", pa.array([True, False, True]), [True, False, True], "bool"),
+    ("booleans past a byte", pa.array([False] * 9 + [True]), [False] * 9 + [True], "bool"),
+    ("booleans from bit 3", pa.array([True] * 3 + [False, True]).slice(3), [False, True], "bool"),
+    ("no floats", pa.array([], pa.float64()), [], "float64"),
+    ("no booleans", pa.array([], pa.bool_()), [], "bool"),
+    ("no chunks", pa.chunked_array([], pa.int64()), [], "int64"),
+]
+
+
+@pytest.mark.parametrize(("array", "expected", "dtype"), [c[1:] for c in AS_NUMPY],
+                         ids=[c[0] for c in AS_NUMPY])  # fmt: skip
+def test_as_numpy_gives_arrow_s_own_values(array: pa.Array, expected: list, dtype: str) -> None:  # type: ignore[type-arg]
+    from csitools.measure.csvdata import as_numpy
+
+    got = as_numpy(array)
+    assert got.dtype == np.dtype(dtype)
+    assert [("nan" if v != v else v) for v in got.tolist()] == expected
+    combined = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    np.testing.assert_array_equal(got, combined.to_numpy(zero_copy_only=False))

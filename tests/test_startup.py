@@ -27,3 +27,28 @@ def test_help_imports_none_of_the_heavy_libraries() -> None:
         [sys.executable, "-c", PROBE, *HEAVY], capture_output=True, text=True, check=True
     )
     assert run.stdout == "\n", f"csi --help imported: {run.stdout.strip()}"
+
+
+VALIDATE = """
+import contextlib, io, sys
+from csitools.cli import main
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    try:
+        main(["validate", sys.argv[1]])
+    except SystemExit as stop:
+        assert stop.code == 0, out.getvalue()
+print("pandas" in sys.modules, out.getvalue().strip().splitlines()[-1])
+"""
+
+
+def test_validating_csv_kpis_does_not_import_pandas(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Reading KPI CSVs needs Arrow and NumPy only; pandas (0.15 s to import) is left to
+    the ticket exports that group rows (measure.tickets)."""
+    from tests.conftest import materialise
+
+    root = materialise(None, tmp_path / "register")
+    run = subprocess.run(
+        [sys.executable, "-c", VALIDATE, str(root)], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.split(" ", 1)[0] == "False", run.stdout
+    assert run.stdout.endswith("0 problems\n"), run.stdout
