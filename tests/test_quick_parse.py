@@ -88,3 +88,49 @@ def test_only_files_with_a_problem_are_read_again_for_their_lines(
     assert f"register/{entry.name}" in with_problems
     assert sorted(set(read_again)) == sorted(with_problems)
     assert len(read_again) == len(set(read_again))  # each once
+
+
+PLAIN = (
+    "'', ~, null, Null, NULL, nul, true, True, TRUE, tRue, yes, No, OFF, on, y, n, 1, -1,"
+    " +1, 0, 007, 0x1F, 0o17, 0b101, 1_000, 190:20:30, 1.5, -1.5e3, 1e3, .5, .inf, -.Inf,"
+    " +.INF, .nan, .NaN, 2026-01-01, 2026-1-1, 2026-01-01T10:00:00Z,"
+    " 2026-01-01 10:00:00.5 +01:00, <<, =, CSI-0001, -x, .x, 0.1.2, 12:00, 'yes', \"1\""
+)
+"""One YAML flow sequence with a plain scalar of every kind SafeLoader resolves (and
+near misses), plus quoted ones that stay strings."""
+
+
+def _tags(node: object) -> list[tuple[str, str, str]]:
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode):
+        return [("scalar", node.tag, node.value)]
+    assert isinstance(node, yaml.SequenceNode | yaml.MappingNode)
+    items = (
+        node.value if isinstance(node, yaml.SequenceNode) else [x for p in node.value for x in p]
+    )
+    return [(type(node).__name__, node.tag, ""), *(t for item in items for t in _tags(item))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"[{PLAIN}]",
+        "a: 1\nb: [yes, {c: ~, d: 2026-01-01}]\n? [x]\n: y\nmerged:\n  <<: {k: 1}\n",
+        "- !!str 1\n- !!int '2'\n- !custom x\n- &a {b: 1}\n- *a\n- |\n  text\n- ''\n",
+        "plain\n",
+    ],
+    ids=["every plain kind", "nested", "tags and anchors", "a bare scalar"],
+)
+def test_the_composer_tags_every_node_as_safeloader_does(text: str) -> None:
+    """The register's composer answers the resolver's question from a table; the node
+    tree, every tag included, is SafeLoader's own."""
+    import yaml
+
+    from csitools.register.composer import Loader
+
+    ours, theirs = yaml.compose(text, Loader=Loader), yaml.compose(text, Loader=yaml.SafeLoader)
+    assert _tags(ours) == _tags(theirs)
+    kinds = {tag.rsplit(":", 1)[-1] for _, tag, _ in _tags(ours)}
+    if text.startswith("[") and len(text) > 100:
+        assert kinds >= {"null", "bool", "int", "float", "timestamp", "merge", "value", "str"}

@@ -23,13 +23,8 @@ from typing import Any, cast
 import yaml
 
 from csitools.problems import Problem, Where, json_path
+from csitools.register.composer import Loader as _Loader
 from csitools.register.limits import in_range, number_problem
-
-try:  # libyaml's parser; the pure-Python one is ~8x slower but gives the same nodes
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
 
 MAX_NODES = 50_000
 """Refuse documents whose expanded size (aliases counted each time) passes this."""
@@ -292,12 +287,19 @@ class _Quick:
         if node.__class__ is not yaml.MappingNode or node.tag != _MAP:
             raise _Unusual
         out: dict[str, Any] = {}
+        inline = depth < MAX_DEPTH  # a plain string value is taken here, without a call
         for key_node, value_node in node.value:
             if key_node.__class__ is not yaml.ScalarNode or key_node.tag == _MERGE:
                 raise _Unusual
             if key_node.value in out:  # a duplicate key
                 raise _Unusual
-            out[key_node.value] = self.build(value_node, depth + 1)
+            if inline and value_node.__class__ is yaml.ScalarNode and value_node.tag == _STR:
+                self.count += 1
+                out[key_node.value] = value_node.value
+            else:
+                out[key_node.value] = self.build(value_node, depth + 1)
+        if self.count > MAX_NODES:
+            raise _Unusual
         return out
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
