@@ -7,7 +7,9 @@ same problems with the same words.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -41,10 +43,30 @@ class Validation:
         return tuple(p for p in self.problems if p.is_error)
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Reading a register makes hundreds of thousands of small objects (nodes, dicts,
+    dataclasses) and none of them in reference cycles, yet each batch of 700 new ones
+    sets the cycle collector walking the growing heap: 13% of a validation. It is
+    paused while the register is read and resumed after (as it was: a caller that
+    paused it keeps it paused); its next run finds whatever the pause left."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def validate_repository(root: Path, as_of: date | None = None) -> Validation:
     """Check every file of the register at ``root`` and compute its status as of a
     date (today by default). Collects every problem; never raises for bad input."""
-    as_of = as_of or date.today()
+    with _without_cycle_collection():
+        return _validate(root, as_of or date.today())
+
+
+def _validate(root: Path, as_of: date) -> Validation:
     loaded = load_repository(root)
     register = build_register(loaded)
     problems = [*loaded.problems, *check_register(register), *check_reviews(register)]

@@ -3,9 +3,12 @@ change to a register or data file is seen."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from csitools.validation import validate_repository_once
 
@@ -42,3 +45,28 @@ def test_a_new_upper_case_yaml_file_is_seen(register_dir: Callable[..., Path]) -
     second = validate_repository_once(root, AS_OF)
     assert second is not first
     assert any(p.path == "register/CSI-0003-shouting.YAML" for p in second.problems)
+
+
+def test_the_cycle_collector_is_paused_while_reading_and_resumed_as_it_was(
+    register_dir: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csitools.validation as validation
+
+    seen: list[bool] = []
+    real = validation.load_repository
+
+    def load_and_look(root: Path):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return real(root)
+
+    monkeypatch.setattr(validation, "load_repository", load_and_look)
+    root = register_dir()
+    assert gc.isenabled()
+    assert validation.validate_repository(root, date(2026, 11, 23)).ok
+    assert (seen, gc.isenabled()) == ([False], True)
+    gc.disable()
+    try:
+        validation.validate_repository(root, date(2026, 11, 23))
+        assert (seen, gc.isenabled()) == ([False, False], False)
+    finally:
+        gc.enable()

@@ -52,3 +52,54 @@ def test_validating_csv_kpis_does_not_import_pandas(tmp_path) -> None:  # type: 
     )
     assert run.stdout.split(" ", 1)[0] == "False", run.stdout
     assert run.stdout.endswith("0 problems\n"), run.stdout
+
+
+def test_validating_a_valid_register_does_not_import_jsonschema(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """jsonschema-rs says whether each file is valid; jsonschema, which words the
+    problems, is imported only when a file has one."""
+    from tests.conftest import materialise
+
+    root = materialise(None, tmp_path / "register")
+    probe = VALIDATE.replace('"pandas" in sys.modules', '"jsonschema" in sys.modules')
+    run = subprocess.run(
+        [sys.executable, "-c", probe, str(root)], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.split(" ", 1)[0] == "False", run.stdout
+
+
+def test_validate_imports_only_its_own_command_module(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import materialise
+
+    root = materialise(None, tmp_path / "register")
+    probe = VALIDATE.replace(
+        '"pandas" in sys.modules',
+        '",".join(sorted(m for m in sys.modules if m.startswith("csitools.cli.")))',
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe, str(root)], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.split(" ", 1)[0] == "csitools.cli.check,csitools.cli.common", run.stdout
+
+
+def test_every_command_is_found_in_the_module_that_defines_it() -> None:
+    """COMMAND_MODULES names each command's module; every click command of every
+    csitools.cli module is in it, so none is missing from `csi --help`."""
+    import importlib
+    import pkgutil
+
+    import click
+
+    import csitools.cli as cli
+
+    defined = {}
+    for info in pkgutil.iter_modules(cli.__path__):
+        if info.name == "__main__":  # runs csi
+            continue
+        for value in vars(importlib.import_module(f"csitools.cli.{info.name}")).values():
+            if isinstance(value, click.Command) and value.callback.__module__.endswith(info.name):
+                defined[value.name] = info.name
+    assert defined == cli.COMMAND_MODULES
+    ctx = click.Context(cli.main)
+    assert [cli.main.get_command(ctx, n).name for n in cli.main.list_commands(ctx)] == sorted(
+        defined
+    )

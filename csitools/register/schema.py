@@ -85,27 +85,34 @@ def _reference_class() -> Any:
 
 
 @cache
-def _validators(kind: str) -> tuple[Any, jsonschema.protocols.Validator]:
+def _fast_validator(kind: str) -> Any:
+    """jsonschema-rs for ``kind``, which says whether a document is valid; None when it
+    is not installed. Most documents are: the reference validator (and jsonschema,
+    50 ms to import) is only needed for the words of a problem."""
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover
+        return None
+    # `format: date` is a date the register holds (limits.EARLIEST..LATEST), the same
+    # for both: jsonschema-rs alone took 0000-01-01, which Python's dates cannot hold.
+    return jsonschema_rs.Draft202012Validator(
+        load_schema(kind), validate_formats=True, formats={"date": is_register_date}
+    )
+
+
+@cache
+def _reference_validator(kind: str) -> jsonschema.protocols.Validator:
+    """jsonschema for ``kind``: its errors are what the messages are made from."""
     # Imported here, not at the top: `csi --help` and the option lists that read the
     # schemas' enums need no validator, and jsonschema takes a while to import.
     import jsonschema
 
-    try:
-        import jsonschema_rs
-    except ImportError:  # pragma: no cover
-        jsonschema_rs = None  # type: ignore[assignment]
-    schema = load_schema(kind)
-    # `format: date` is a date the register holds (limits.EARLIEST..LATEST), the same
-    # for both: jsonschema-rs alone took 0000-01-01, which Python's dates cannot hold.
     formats = jsonschema.FormatChecker()
     formats.checks("date")(is_register_date)
-    reference = _reference_class()(schema, format_checker=formats)
-    fast = None
-    if jsonschema_rs is not None:
-        fast = jsonschema_rs.Draft202012Validator(
-            schema, validate_formats=True, formats={"date": is_register_date}
-        )
-    return fast, reference
+    reference: jsonschema.protocols.Validator = _reference_class()(
+        load_schema(kind), format_checker=formats
+    )
+    return reference
 
 
 REPOSITORY_URL_PATTERN = (
@@ -290,11 +297,11 @@ def validate_data(
     data: Any, kind: str, path: str, lines: Mapping[Where, int], surprises: Mapping[Where, str]
 ) -> list[Problem]:
     """Check ``data`` against the ``kind`` schema; one Problem per message."""
-    fast, reference = _validators(kind)
+    fast = _fast_validator(kind)
     if fast is not None and fast.is_valid(data):
         return []
     found: dict[tuple[int, str, str], Problem] = {}
-    errors = list(reference.iter_errors(data))
+    errors = list(_reference_validator(kind).iter_errors(data))
     if not errors and fast is not None:
         # The two disagree: a file one of them refuses never passes. jsonschema-rs's own
         # words, then, at the place it names.
