@@ -71,21 +71,31 @@ def _key_folder() -> Path | None:
     return Path(base) / KEYS if base else None
 
 
-def checkout_signer(root: Path) -> Signer | None:
-    """The signer of the checkout at ``root``: its secret is read, or made once, in the
-    user's cache folder outside the repository. None when there is no such place."""
-    folder = _key_folder()
-    if folder is None:
+def user_folder(root: Path, name: str) -> Path | None:
+    """``csitools/<name>`` in the user's cache folder (made, mode 0700), beside the
+    keys; None when there is none or it lies inside the repository at ``root``, where
+    anyone who can commit could write into it."""
+    keys = _key_folder()
+    if keys is None:
         return None
     root = root.resolve()
     try:
-        real = folder.resolve()
+        real = (keys.parent / name).resolve()
         if real == root or root in real.parents:
-            return None  # a secret the repository holds is no secret
+            return None
         real.mkdir(mode=0o700, parents=True, exist_ok=True)
     except (OSError, RuntimeError):
         return None
-    path = real / hashlib.sha256(os.fsencode(root)).hexdigest()[:32]
+    return real
+
+
+def checkout_signer(root: Path) -> Signer | None:
+    """The signer of the checkout at ``root``: its secret is read, or made once, in the
+    user's cache folder outside the repository. None when there is no such place."""
+    real = user_folder(root, KEYS.name)  # a secret the repository holds is no secret
+    if real is None:
+        return None
+    path = real / hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:32]
     try:
         return Signer(_read_or_make(path))
     except OSError:

@@ -11,6 +11,7 @@ the same pages from this one function.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,11 +20,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from jinja2 import __version__ as jinja_version
+
 from csitools.history.asof import statuses_then
 from csitools.history.git import HistoryUnavailable
 from csitools.history.revisions import load_history
 from csitools.problems import plural
-from csitools.publish.cachetrust import Signer, TrackedCache, checkout_signer, refuse_tracked
+from csitools.publish.cachetrust import (
+    Signer,
+    TrackedCache,
+    checkout_signer,
+    refuse_tracked,
+    user_folder,
+)
 from csitools.publish.chartdata import chart_tables
 from csitools.publish.charts.files import ForeignFiles, render_charts
 from csitools.publish.charts.specs import chart_specs
@@ -145,6 +154,10 @@ def generate_site(
         raise ContentError(f"the register has {plural(n, 'problem')}:\n{lines}")
     for warning in validation.problems:  # advice, not a build failure even with --strict
         say(f"csi: {warning}")
+    # The register stays alive for the whole build and holds no reference cycles: the
+    # cycle collector need not walk it again each time pages and charts make objects
+    # (and chart workers forked from here do not copy its pages by touching them).
+    gc.freeze()
     cache = root / cache_dir
     try:
         used = [cache / PAGES, cache / "charts", cache / "site-charts", cache / FINAL]
@@ -162,9 +175,11 @@ def generate_site(
         say(f"history: {past.reason}")
     days = [review.date for review in validation.register.reviews]
     then = statuses_then(root, days, validation, history=history)
+    compiled = user_folder(root, f"templates-{jinja_version}")
     content.pages = build_pages(
-        validation.register, validation.status, drawn, overrides, past, then
+        validation.register, validation.status, drawn, overrides, past, then, compiled
     )
+    gc.freeze()  # the pages too: the builder and the final pass come next
     # The analysis pages bring their own styles, only when the register has them.
     assets = list(ASSETS)
     if any(page in content.pages for _, page in SECTIONS):

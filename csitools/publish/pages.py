@@ -121,13 +121,16 @@ class Chart:
         return any(table.rows for table in self.tables)
 
 
-def _environment(overrides: Path | None) -> jinja2.Environment:
+def _environment(overrides: Path | None, compiled: Path | None = None) -> jinja2.Environment:
+    """The templates (a register's overrides first), compiled once per user into the
+    folder ``compiled`` when given (Jinja recompiles a template whose text changed)."""
     loaders: list[jinja2.BaseLoader] = []
     if overrides is not None and overrides.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(overrides)))
     loaders.append(jinja2.PackageLoader("csitools.publish", "templates"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         autoescape=False,  # Markdown, not HTML: every value goes through a filter
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -344,15 +347,16 @@ def build_pages(
     overrides: Path | None = None,
     history: History | HistoryUnavailable | None = None,
     then: Mapping[date, StatusThen] | None = None,
+    compiled: Path | None = None,
 ) -> dict[str, str]:
     """Every generated page of the site: ``{docs-relative path: markdown}``, one per row
-    of ``page_table``.
+    of ``page_table``; ``compiled`` is a folder to keep the compiled templates in.
 
     ``history`` (from ``csitools.history.revisions.load_history``) adds a History section to
     each improvement and the Changelog page; when git history is unavailable they say
     why instead. ``then`` (from ``csitools.history.asof.statuses_then``) holds the
     status as of each review date, for the meetings' pages and the review pack."""
-    env = _environment(overrides)
+    env = _environment(overrides, compiled)
     site = Site(reg, status, charts, history, then or {})
     common = _common(site)
     line = _as_of_line(site)

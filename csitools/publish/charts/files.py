@@ -111,12 +111,17 @@ def render_charts(
     cache_dir.mkdir(parents=True, exist_ok=True)
     keyed = [(spec, cache_dir / f"{cache_key(spec)}.{fmt}") for spec in specs]
     signed = _signatures(cache_dir / f"{SIGNATURES}-{fmt}")
-    todo = [(spec, path) for spec, path in keyed if not _vouched(path, signed, signer)]
+    # Each cached chart is read and checked once; its bytes are what gets copied.
+    cached = {path: data for _, path in keyed if (data := _vouched_bytes(path, signed, signer))}
+    todo = [(spec, path) for spec, path in keyed if path not in cached]
     _draw(todo, fmt, jobs, progress, lambda path: _vouched(path, signed, signer))
     if progress:
         for _ in range(len(keyed) - len(todo)):  # the cached ones are done too
             progress()
-    charts = [(out_dir / f"{spec.name}.{fmt}", path.read_bytes()) for spec, path in keyed]
+    charts = [
+        (out_dir / f"{spec.name}.{fmt}", cached.get(path) or path.read_bytes())
+        for spec, path in keyed
+    ]
     manifest = out_dir / f"{MANIFEST}-{fmt}"
     earlier = _listed(manifest)
     foreign = [target for target, data in charts if not _ours(target, data, earlier, fmt)]
@@ -133,8 +138,8 @@ def render_charts(
     written = [target for target, _ in charts]
     removed = 0
     if signer is not None:
-        cached = [(path, data) for (_, path), (_, data) in zip(keyed, charts, strict=True)]
-        removed = _keep_signed(cache_dir, fmt, cached, signed, signer)
+        in_use = [(path, data) for (_, path), (_, data) in zip(keyed, charts, strict=True)]
+        removed = _keep_signed(cache_dir, fmt, in_use, signed, signer, set(cached))
     pruned = _prune(manifest, earlier | current, current, fmt)
     return RenderReport(tuple(written), len(todo), len(keyed) - len(todo), removed, pruned)
 
@@ -170,16 +175,21 @@ def _keep_signed(
     cached: list[tuple[Path, bytes]],
     signed: dict[str, str],
     signer: Signer,
+    checked: set[Path],
 ) -> int:
     """Delete the cache entries csi wrote that no spec uses now, and sign the ones in
-    use; how many were deleted."""
+    use (``checked``: those whose signature was just verified, and stands); how many
+    were deleted."""
     removed = 0
     keep = {path.name for path, _ in cached}
     for name in sorted(set(signed) - keep):  # csi's own entries only, checked
         if _vouched(cache_dir / name, signed, signer):
             (cache_dir / name).unlink()
             removed += 1
-    now = {path.name: signer.sign(path.name, data) for path, data in cached}
+    now = {
+        path.name: signed[path.name] if path in checked else signer.sign(path.name, data)
+        for path, data in cached
+    }
     if now != signed:
         signatures = json.dumps(now, sort_keys=True).encode()
         replace_file(cache_dir / f"{SIGNATURES}-{fmt}", signatures, durable=False)
@@ -205,12 +215,18 @@ def _signatures(path: Path) -> dict[str, str]:
 
 def _vouched(path: Path, signed: dict[str, str], signer: Signer | None) -> bool:
     """Whether the cached chart at ``path`` holds the bytes csi signed for it."""
+    return _vouched_bytes(path, signed, signer) is not None
+
+
+def _vouched_bytes(path: Path, signed: dict[str, str], signer: Signer | None) -> bytes | None:
+    """The bytes of the cached chart at ``path`` when csi signed exactly them, else None."""
     if signer is None or path.name not in signed or path.is_symlink() or not path.is_file():
-        return False
+        return None
     try:
-        return signer.verify(path.name, path.read_bytes(), signed[path.name])
+        data = path.read_bytes()
     except OSError:
-        return False
+        return None
+    return data if signer.verify(path.name, data, signed[path.name]) else None
 
 
 MANIFEST = ".csi-charts"
