@@ -300,6 +300,15 @@ def test_digest_names_the_inputs(repo: Path) -> None:
     assert len(spec.digest()) == 64
     assert dataclasses.replace(spec, alt=spec.alt + " ").digest() != spec.digest()
     assert hash(spec) == hash(dataclasses.replace(spec))  # frozen, hashable
+    # Deep in a panel: one point's value by the least a float can move, or its period.
+    panel = spec.panels[0]
+    (period, middle, value), *rest = panel.points
+    for point in [(period, middle, math.nextafter(value, math.inf)), ("2000-01", middle, value)]:
+        moved = dataclasses.replace(panel, points=(point, *rest))
+        assert dataclasses.replace(spec, panels=(moved,)).digest() != spec.digest()
+    # Text that is not printable is written escaped, so it cannot pass for other text.
+    odd = [dataclasses.replace(spec, title=t).digest() for t in ("a\nb", "a\x00b", "a\ud800b")]
+    assert len(set(odd)) == 3
 
 
 # ---- rendering ------------------------------------------------------------------------
