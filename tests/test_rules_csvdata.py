@@ -4,12 +4,15 @@ timestamps with and without an offset whatever the machine's time zone."""
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pytest
 
 from csitools.measure.csvdata import COPY_MARK, CsvData, distinct_names
@@ -240,6 +243,11 @@ AS_NUMPY = [
     ("no floats", pa.array([], pa.float64()), [], "float64"),
     ("no booleans", pa.array([], pa.bool_()), [], "bool"),
     ("no chunks", pa.chunked_array([], pa.int64()), [], "int64"),
+    ("integers with a null", pa.array([7, None], pa.int64()), [7.0, "nan"], "float64"),
+    ("small integers from the middle", pa.array([1, 2, 3], pa.int32()).slice(1), [2, 3], "int32"),
+    ("bytes from the middle", pa.array([1, 2, 3], pa.int8()).slice(2), [3], "int8"),
+    ("text", pa.array(["a", "b"]), ["a", "b"], "object"),
+    ("text with a gap", pa.array(["a", None]), ["a", None], "object"),
 ]
 
 
@@ -253,3 +261,41 @@ def test_as_numpy_gives_arrow_s_own_values(array: pa.Array, expected: list, dtyp
     assert [("nan" if v != v else v) for v in got.tolist()] == expected
     combined = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
     np.testing.assert_array_equal(got, combined.to_numpy(zero_copy_only=False))
+
+
+AS_NUMPY_CSV = b"f,i,b\n1.5,7,true\n,8,false\n3,9,true\n"
+
+AS_NUMPY_PROBE = """
+import io, sys
+import pyarrow.compute as pc, pyarrow.csv as pacsv
+from csitools.measure.csvdata import as_numpy
+t = pacsv.read_csv(io.BytesIO(sys.stdin.buffer.read()))
+f, i, b = t["f"], t["i"], t["b"]
+columns = [f, i, b, f.slice(2), i.slice(1), b.slice(1), i.slice(0, 0), pc.is_valid(f)]
+print(repr([as_numpy(c).tolist() for c in columns]), "pandas" in sys.modules)
+"""
+
+
+def test_as_numpy_reads_float_integer_and_boolean_columns_without_pandas() -> None:
+    """Arrow's own conversion imports pandas (0.15 s); the columns a KPI is computed
+    from (floats with gaps, integers, booleans, from any offset) are read without it,
+    to the values Arrow gives."""
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", AS_NUMPY_PROBE],
+        input=AS_NUMPY_CSV,
+        capture_output=True,
+        check=True,
+    )
+    expected = [[1.5, None, 3.0], [7, 8, 9], [True, False, True], [3.0], [8, 9], [False, True]]
+    expected += [[], [True, False, True]]
+    from csitools.measure.csvdata import as_numpy
+
+    table = pacsv.read_csv(io.BytesIO(AS_NUMPY_CSV))
+    f, i, b = table["f"], table["i"], table["b"]
+    columns = [f, i, b, f.slice(2), i.slice(1), b.slice(1), i.slice(0, 0), pc.is_valid(f)]
+    values = [as_numpy(c).tolist() for c in columns]
+    assert [[None if v != v else v for v in c] for c in values] == expected
+    assert run.stdout.decode() == f"{values!r} False\n"

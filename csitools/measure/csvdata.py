@@ -11,7 +11,6 @@ it is done only for a problem being reported.
 from __future__ import annotations
 
 import csv
-import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -244,26 +243,33 @@ _PRIMITIVE = {
 def as_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """The values of an Arrow array as NumPy, nulls of a float column as NaN.
 
-    Arrow's own ``to_numpy`` imports pandas (0.15 s, once per process) even for a plain
-    float column, so the columns we compute on (floats, integers, booleans) are read
-    from their buffers; any other type goes through ``to_numpy``."""
+    Arrow's own ``to_numpy`` (and any Arrow call given a Python value, such as
+    ``fill_null(nan)``) imports pandas: 0.15 s, once per process, for a plain float
+    column. The columns we compute on (floats, with gaps or not, integers and booleans
+    without) are read from their buffers; any other goes through ``to_numpy``."""
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     kind = array.type
-    if kind == pa.float64() and array.null_count:
-        array = pc.fill_null(array, math.nan)
     dtype = _PRIMITIVE.get(kind)
-    if array.null_count == 0 and (dtype is not None or kind == pa.bool_()):
-        n, start = len(array), array.offset
-        data = array.buffers()[1]
-        if n == 0 or data is None:
-            return np.zeros(0, dtype or bool)
-        if dtype is None:  # booleans: one bit each, least significant first
-            bits = np.unpackbits(np.frombuffer(data, np.uint8), bitorder="little")
-            return bits[start : start + n].astype(bool)
-        return np.frombuffer(data, dtype, count=n, offset=start * np.dtype(dtype).itemsize)
-    values: np.ndarray = array.to_numpy(zero_copy_only=False)
-    return values
+    gaps = array.null_count > 0
+    if (dtype is None and kind != pa.bool_()) or (gaps and kind != pa.float64()):
+        values: np.ndarray = array.to_numpy(zero_copy_only=False)
+        return values
+    n, start = len(array), array.offset
+    validity, data = array.buffers()  # a bitmap and the values: two buffers
+    if n == 0:
+        return np.zeros(0, dtype or bool)
+    if dtype is None:
+        return _bits(data, start, n)
+    values = np.frombuffer(data, dtype, count=n, offset=start * np.dtype(dtype).itemsize)
+    return np.where(_bits(validity, start, n), values, np.nan) if gaps else values
+
+
+def _bits(buffer: pa.Buffer, start: int, n: int) -> np.ndarray:
+    """``n`` bits of an Arrow bitmap from bit ``start``, least significant first."""
+    return np.unpackbits(np.frombuffer(buffer, np.uint8), bitorder="little")[
+        start : start + n
+    ].astype(bool)
 
 
 def parse_numbers(raw: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
