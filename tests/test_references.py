@@ -32,7 +32,8 @@ def full_group() -> click.Group:
     """``csi`` with every command, including the contributor commands that
     csitools.cli does not register yet (adding them again later is harmless)."""
     group = copy.copy(main)
-    group.commands = dict(main.commands)
+    ctx = click.Context(main)  # every command, its module imported (csitools.cli is lazy)
+    group.commands = {name: main.get_command(ctx, name) for name in main.list_commands(ctx)}
     for command in COMMANDS:
         group.add_command(command)
     return group
