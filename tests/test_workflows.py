@@ -88,7 +88,7 @@ def test_workflows_call_only_commands_and_options_that_exist(which: str) -> None
             assert name in group.commands, f"{rel}: {line}: no command csi {name}"
             # make_context parses the options exactly as csi would, so a renamed or
             # removed option fails here, not in someone's CI.
-            with click.Context(group, info_name="csi") as parent:
+            with click.Context(group, info_name="csi", **group.context_settings) as parent:
                 group.commands[name].make_context(name, args, parent=parent)
     expected = {"build", "diff", "digest", "validate"}
     expected |= {"reference"} if which == "repository" else set()
