@@ -243,15 +243,15 @@ def parse_yaml(
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
         return FAILED, {}, {}, [Problem(path, 0, "$", f"YAML error: {first}")]
+    except RecursionError:  # PyYAML's own parser (without libyaml) recurses per level
+        return FAILED, {}, {}, [Problem(path, 0, "$", "the document nests too deeply; flatten it")]
     if node is None:
         return FAILED, {}, {}, [Problem(path, 0, "$", "the file is empty; add the entry's fields")]
     builder = _Builder(path)
     try:
         data = builder.build(node, (), node.start_mark.line + 1)
-    except _Refused as exc:
+    except _Refused as exc:  # the builder stops at MAX_DEPTH, far from Python's recursion limit
         return FAILED, {}, {}, [Problem(path, exc.line, json_path(exc.where), exc.message)]
-    except RecursionError:
-        return FAILED, {}, {}, [Problem(path, 0, "$", "the document nests too deeply; flatten it")]
     return data, builder.lines, builder.bool_surprises, builder.problems
 
 
