@@ -161,9 +161,7 @@ class _Builder:
         return out
 
     def _scalar(self, node: yaml.ScalarNode, where: Where) -> Any:
-        tag = node.tag
-        if tag == _TAG + "str":
-            return node.value
+        tag = node.tag  # not str: build returns those itself
         if tag == _TAG + "null":
             return None
         if tag == _TAG + "bool":
@@ -315,11 +313,11 @@ class _Quick:
                 value: int | float = _constructor.construct_yaml_int(node)
             except ValueError:
                 raise _Unusual from None
-        elif tag == _TAG + "float" and node.value.lower().lstrip("+-") not in (".inf", ".nan"):
+        elif tag == _TAG + "float":
             value = _constructor.construct_yaml_float(node)
         else:
             raise _Unusual
-        if not in_range(value):
+        if not in_range(value):  # and .inf and .nan, which no range holds
             raise _Unusual
         return value
 
