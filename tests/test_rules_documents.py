@@ -324,6 +324,27 @@ def test_text_that_is_not_one_yaml_document_is_a_problem_on_its_line(
     assert quick_parse(text) is FAILED
 
 
+@pytest.mark.parametrize("loader", [yaml.CSafeLoader, yaml.SafeLoader])
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("title: x\nb: \x01\n", 2, 4),
+        ("title: Réseau\nb: \x01\n", 2, 4),
+        ("title: 東京の回線\nnote: ok\nb: x\x01\n", 3, 5),  # three bytes a character
+    ],
+)
+def test_a_forbidden_character_is_located_by_line_and_column_after_any_non_ascii_text(
+    text: str, line: int, column: int, loader: type, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(documents, "_Loader", loader)  # libyaml, and PyYAML without it
+    (found,) = parse_yaml(text, P)[3]
+    assert (found.line, found.json_path) == (line, "$")
+    assert found.message.startswith(
+        f"YAML syntax error (column {column}): unacceptable character #x0001: "
+    )
+    assert found.message.endswith(" characters are not allowed; remove it")
+
+
 MARK = yaml.Mark("x", 0, 4, 2, None, None)  # line 5, column 3
 
 

@@ -203,6 +203,20 @@ class _Builder:
         self.problems.append(Problem(self.path, line, json_path(where), message))
 
 
+def _unacceptable(text: str, path: str, exc: yaml.reader.ReaderError) -> Problem:
+    """A character YAML forbids (control characters, NUL), located in the text. libyaml
+    counts its position in bytes of the text's UTF-8, PyYAML's own reader in characters."""
+    if issubclass(_Loader, yaml.reader.Reader):
+        before = text[: exc.position]
+    else:
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "replace")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+    message = f"YAML syntax error (column {column}): unacceptable character {char}: "
+    return Problem(path, line, "$", f"{message}{exc.reason}; remove it")
+
+
 def parse_yaml(
     text: str, path: str
 ) -> tuple[Any, dict[Where, int], dict[Where, str], list[Problem]]:
@@ -219,25 +233,7 @@ def parse_yaml(
             what = "the file holds more than one YAML document (---); keep one per file"
         return FAILED, {}, {}, [Problem(path, line, "$", f"YAML syntax error{column}: {what}")]
     except yaml.reader.ReaderError as exc:
-        # A character YAML forbids (control characters, NUL): locate it in the text.
-        before = text[: exc.position]
-        line = before.count("\n") + 1
-        column = exc.position - (before.rfind("\n") + 1) + 1
-        char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
-        return (
-            FAILED,
-            {},
-            {},
-            [
-                Problem(
-                    path,
-                    line,
-                    "$",
-                    f"YAML syntax error (column {column}): unacceptable character {char}: "
-                    f"{exc.reason}; remove it",
-                )
-            ],
-        )
+        return FAILED, {}, {}, [_unacceptable(text, path, exc)]
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
         return FAILED, {}, {}, [Problem(path, 0, "$", f"YAML error: {first}")]
