@@ -80,8 +80,9 @@ def test_equivalent_mutants_are_listed_once_with_a_reason() -> None:
     assert [n for n, k in Counter(names).items() if k > 1] == []
     modules = {p.removesuffix(".py").replace("/", ".") for p in _config()["only_mutate"]}
     for name, reason in entries:
-        assert re.fullmatch(r"csitools(\.\w+)+\.x_\w+__mutmut_\d+", name), name
-        module = name.split(".x_")[0]
+        # a function's mutants are x_<name>, a method's xǁ<Class>ǁ<name>
+        assert re.fullmatch(r"csitools(\.\w+)+\.x(_\w+|ǁ\w+ǁ\w+)__mutmut_\d+", name), name
+        module = re.split(r"\.x[_ǁ]", name, maxsplit=1)[0]
         patterns = [m.replace("*", r"\w+") for m in modules]
         assert any(re.fullmatch(pattern, module) for pattern in patterns), name
         assert re.fullmatch(r": \S.{9,}", reason), f"{name}: give a one-line reason"
