@@ -103,8 +103,9 @@ COLUMN = """\
         (COLUMN, "number,resolved_at", [(16, "measure.column", "score")]),
         # A time series needs period and value, named by the path itself.
         ("", "month,value", [(12, "csv", "period")]),
+        ("", "period,amount", [(12, "csv", "value")]),
     ],
-    ids=["duration", "key", "share", "open", "age", "column", "time-series"],
+    ids=["duration", "key", "share", "open", "age", "column", "period", "value"],
 )
 def test_each_column_a_source_names_is_in_the_header(
     source: str,
@@ -149,6 +150,17 @@ def test_the_path_names_a_file_inside_the_repository(
     files = [kpi(csv=csv), ("kpis/data/tickets.csv", "period,value\n")]
     assert validate_with(files, tmp_path, monkeypatch) == [
         f"kpis/tickets.yaml:12: $.source.csv: {csv!r} {why}",
+        "7 files checked, 1 problem",
+    ]
+
+
+def test_an_empty_file_is_named_once_by_the_metrics_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = [kpi(), ("kpis/data/tickets.csv", "")]
+    assert validate_with(files, tmp_path, monkeypatch) == [
+        "kpis/data/tickets.csv:0: $: the file is empty; write a header line (period,value "
+        "for a time series, or the export's column names) and the data below it",
         "7 files checked, 1 problem",
     ]
 

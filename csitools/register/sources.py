@@ -42,7 +42,7 @@ def source_columns(source: Mapping[str, Any]) -> list[tuple[Where, str]]:
 
 def resolve_csv(root: Path, text: str) -> tuple[Path | None, str | None]:
     """The CSV's real path, or why it may not be used."""
-    if text.startswith(("/", "\\")) or (len(text) > 1 and text[1] == ":"):
+    if text.startswith(("/", "\\")) or text[1:2] == ":":  # or a drive, C: or C:/
         return None, f"{text!r} is an absolute path; write it relative to the repository root"
     try:
         real = resolved_inside(root, text)
