@@ -97,6 +97,11 @@ COLUMN = """\
             "sys_mod_count,resolved_at,opened_at,contact_type,assignment_group",
             [(13, "key", "number")],
         ),
+        (
+            DURATION,
+            "number,sys_mod_count,resolved_at,contact_type,assignment_group",
+            [(20, "measure.duration[0]", "opened_at", "resolved_at")],
+        ),
         (SHARE, "number,resolved_at", [(16, "measure.share.reopen_count", "reopen_count")]),
         (OPEN, "number,opened_at", [(15, "measure.open[1]", "resolved_at", "opened_at")]),
         (AGE, "number,resolved_at", [(15, "measure.age[0]", "opened_at", "resolved_at")]),
@@ -105,7 +110,7 @@ COLUMN = """\
         ("", "month,value", [(12, "csv", "period")]),
         ("", "period,amount", [(12, "csv", "value")]),
     ],
-    ids=["duration", "key", "share", "open", "age", "column", "period", "value"],
+    ids=["ticket", "key", "duration", "share", "open", "age", "column", "period", "value"],
 )
 def test_each_column_a_source_names_is_in_the_header(
     source: str,
