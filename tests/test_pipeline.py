@@ -70,3 +70,30 @@ def test_the_cycle_collector_is_paused_while_reading_and_resumed_as_it_was(
         assert (seen, gc.isenabled()) == ([False, False], False)
     finally:
         gc.enable()
+
+
+def test_a_build_keeps_its_register_from_the_collector_until_the_next_build(
+    register_dir: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`csi serve` builds again and again in one process: each build hands the last
+    one's objects back to the cycle collector before it reads the register."""
+    import csitools.publish.content as content
+
+    frozen_when_read: list[int] = []
+    real = content.validate_repository_once
+
+    def validate_and_look(root: Path, as_of: date):  # type: ignore[no-untyped-def]
+        frozen_when_read.append(gc.get_freeze_count())
+        return real(root, as_of)
+
+    monkeypatch.setattr(content, "validate_repository_once", validate_and_look)
+    root = register_dir()
+    try:
+        for _ in range(2):
+            content.generate_site(
+                root, date(2026, 11, 23), ".cache/csi", charts=False, history=False
+            )
+            assert gc.get_freeze_count() > 0 and gc.isenabled()
+        assert frozen_when_read == [0, 0]
+    finally:
+        gc.unfreeze()

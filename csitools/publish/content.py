@@ -147,6 +147,7 @@ def generate_site(
     from the cache), ``progress`` (default: ``progress.current()``) the stages: charts
     N of M, then pages. Errors raise ``ContentError``."""
     progress = progress or current()
+    gc.unfreeze()  # what an earlier build in this process kept from the collector
     validation = validate_repository_once(root, as_of)
     if validation.errors:
         lines = "\n".join(str(p) for p in validation.problems)
@@ -156,7 +157,8 @@ def generate_site(
         say(f"csi: {warning}")
     # The register stays alive for the whole build and holds no reference cycles: the
     # cycle collector need not walk it again each time pages and charts make objects
-    # (and chart workers forked from here do not copy its pages by touching them).
+    # (and chart workers forked from here do not copy its pages by touching them). The
+    # next build (`csi serve` builds again and again) hands it back to the collector.
     gc.freeze()
     cache = root / cache_dir
     try:
