@@ -65,3 +65,23 @@ def test_an_entry_another_key_signed_is_not_used(tmp_path: Path) -> None:
     write_site(site, {"index.html": "<p>one</p>"})
     disarm_site(site, PageCache(cache, Signer(b"k" * 32)))
     assert pages(site) == {"index.html": "<html><article><p>one</p></article></html>"}
+
+
+S, E = "<!-- csi:page -->", "<!-- /csi:page -->"
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        (f"x{S}a{E}y{S}b{E}z", "x[a]y[b]z"),  # each region, markers taken out
+        (f"x{S}a", f"x{S}a"),  # a start without an end is left
+        (f"{E}x{S}a{E}", f"{E}x[a]"),  # an end before any start is text
+        (f"{S}a{S}b{E}c{E}", f"[a{S}b]c{E}"),  # a region ends at the first end after it
+        (f"{S}{E}", "[]"),
+        ("no markers", "no markers"),
+    ],
+)
+def test_the_final_pass_replaces_what_lies_between_the_markers(html: str, expected: str) -> None:
+    from csitools.publish.finalpass import _each_region
+
+    assert _each_region(html, lambda region: f"[{region}]") == expected
