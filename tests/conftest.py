@@ -45,6 +45,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A browser test starts Chromium and loads a built site: over a second by nature,
+    so it is slow too, and ``-m "not slow"`` (the fast set) leaves it out."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
 def copy_sample(dest: Path) -> Path:
     """A copy of the sample register (every folder of its own, and mkdocs.yml), no git."""
     from csitools.publish.sitefolder import KEPT
