@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from csitools.publish.markdown import cell, code, front_matter, link, mailto, safe_md, url_path
+from csitools.publish.markdown import (
+    attribute,
+    cell,
+    code,
+    front_matter,
+    link,
+    mailto,
+    safe_md,
+    script_json,
+    url_path,
+)
 
 
 @pytest.mark.parametrize(
@@ -60,3 +70,43 @@ def test_front_matter_keeps_any_letter_and_a_long_title_on_one_line() -> None:
     assert front_matter(title.strip(), hide=["toc"]) == (
         f"---\ntitle: {title.strip()}\nhide:\n- toc\n---\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('https://example.org/"><script>', "https://example.org/&#34;&gt;&lt;script&gt;"),
+        ("a & b 'c'", "a &amp; b &#39;c&#39;"),
+        ("/site/\x00\x1b[31m\x7fpath", "/site/[31mpath"),  # control characters dropped
+        (42, "42"),
+        ("Zürich", "Zürich"),
+    ],
+)
+def test_an_attribute_value_cannot_end_its_quotes_or_open_a_tag(
+    text: object, expected: str
+) -> None:
+    assert str(attribute(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            "</script><script>alert(1)</script>",
+            '"\\u003c/script>\\u003cscript>alert(1)\\u003c/script>"',
+        ),
+        (
+            {"url": "https://example.org/a<b", "n": 1},
+            '{"url": "https://example.org/a\\u003cb", "n": 1}',
+        ),
+        ("Zürich — 5 > 4", '"Zürich — 5 > 4"'),  # non-ASCII kept as it is, > harmless
+        (["<!--"], '["\\u003c!--"]'),
+    ],
+)
+def test_script_data_holds_no_less_than_sign(value: object, expected: str) -> None:
+    """JSON inside <script type="application/json">: without a `<`, no text can end the
+    element or open a comment in it; parsed back, it is the same value."""
+    import json
+
+    assert script_json(value) == expected
+    assert json.loads(script_json(value)) == value
