@@ -221,6 +221,7 @@ def test_a_folder_linked_outside_is_refused_once_without_its_subfolders_or_peopl
     root: Path, outside: Path
 ) -> None:
     (root / "register").rename(outside / "register")
+    (outside / "register" / "people.yaml").unlink()  # not said to be missing either
     (outside / "register" / "archive").mkdir()
     (outside / "register" / "archive" / "CSI-0009-old.yaml").write_text("id: x\n")
     (root / "register").symlink_to(outside / "register")

@@ -68,7 +68,7 @@ def read_document(file: Path, rel: str, kind: str) -> tuple[Document | None, lis
         if data is FAILED:
             return None, problems
     if not isinstance(data, dict):
-        what = "a list" if isinstance(data, list) else describe(data)
+        what = describe(data)  # "a list", "the text 'x'", ...
         problems.append(
             Problem(
                 rel, 1, "$", f"the file holds {what}; it must be a mapping of fields (key: value)"
