@@ -7,6 +7,7 @@ the full reading's data or leaving the file to it."""
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import pytest
@@ -259,6 +260,9 @@ def test_one_value_past_max_nodes_is_refused_at_the_top_level_field_it_falls_in(
     assert problems(text) == [(4, "$.more", TOO_MANY)]
     assert parse_yaml(text, P)[0] is FAILED
     assert quick_parse(text) is FAILED
+
+
+def test_one_value_past_max_nodes_inside_a_field_is_refused_at_that_field() -> None:
     nested = f"title: x\nitems: {flow_list(MAX_NODES - 2)}\n"  # the last item is one too many
     assert problems(nested) == [(2, "$.items", TOO_MANY)]
     assert quick_parse(nested) is FAILED
@@ -387,7 +391,7 @@ def test_without_libyaml_a_document_nested_past_pythons_limit_is_a_problem(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(documents, "_Loader", yaml.SafeLoader)  # PyYAML built without libyaml
-    text = nested_lists(5000)
+    text = nested_lists(sys.getrecursionlimit())  # a frame a level at the least
     message = "the document nests too deeply; flatten it"
     assert parse_yaml(text, P) == (FAILED, {}, {}, [Problem(P, 0, "$", message)])
     assert quick_parse(text) is FAILED
