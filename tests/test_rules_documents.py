@@ -258,7 +258,6 @@ def test_a_document_of_exactly_max_nodes_values_is_read() -> None:
 def test_one_value_past_max_nodes_is_refused_at_the_top_level_field_it_falls_in() -> None:
     text = f"title: x\nitems: {flow_list(MAX_NODES - 4)}\nlast: 1\nmore: 1\n"
     assert problems(text) == [(4, "$.more", TOO_MANY)]
-    assert parse_yaml(text, P)[0] is FAILED
     assert quick_parse(text) is FAILED
 
 
@@ -266,6 +265,18 @@ def test_one_value_past_max_nodes_inside_a_field_is_refused_at_that_field() -> N
     nested = f"title: x\nitems: {flow_list(MAX_NODES - 2)}\n"  # the last item is one too many
     assert problems(nested) == [(2, "$.items", TOO_MANY)]
     assert quick_parse(nested) is FAILED
+
+
+@pytest.mark.parametrize("fields", [MAX_NODES - 1, MAX_NODES])
+def test_text_fields_count_toward_max_nodes_as_any_value(fields: int) -> None:
+    text = "".join(f"k{i}: x\n" for i in range(fields))  # the mapping and its fields
+    if fields + 1 <= MAX_NODES:
+        data, _, _, found = parse_yaml(text, P)
+        assert found == [] and len(data) == fields
+        assert quick_parse(text) == data
+    else:
+        assert problems(text) == [(fields, f"$.k{fields - 1}", TOO_MANY)]
+        assert quick_parse(text) is FAILED
 
 
 def test_aliases_count_each_time_they_repeat_data() -> None:
@@ -278,11 +289,16 @@ def nested_lists(depth: int) -> str:
     return "a: " + "[" * depth + "]" * depth + "\n"
 
 
-def nested_maps(depth: int) -> str:
-    return "".join(f"{'  ' * i}k{i}:\n" for i in range(depth - 1)) + "  " * (depth - 1) + "v: 1\n"
+def nested_maps(depth: int, value: str = "1") -> str:
+    keys = "".join(f"{'  ' * i}k{i}:\n" for i in range(depth - 1))
+    return f"{keys}{'  ' * (depth - 1)}v: {value}\n"
 
 
-@pytest.mark.parametrize("nested", [nested_lists, nested_maps])
+def nested_texts(depth: int) -> str:
+    return nested_maps(depth, "a text")
+
+
+@pytest.mark.parametrize("nested", [nested_lists, nested_maps, nested_texts])
 def test_nesting_exactly_max_depth_deep_is_read(nested: Any) -> None:
     text = nested(MAX_DEPTH)
     data, _, _, found = parse_yaml(text, P)
@@ -294,8 +310,10 @@ def test_nesting_one_level_past_max_depth_is_refused_at_the_value_too_deep() -> 
     assert problems(nested_lists(MAX_DEPTH + 1)) == [(1, "$.a" + "[0]" * MAX_DEPTH, TOO_DEEP)]
     path = "$" + "".join(f".k{i}" for i in range(MAX_DEPTH)) + ".v"
     assert problems(nested_maps(MAX_DEPTH + 1)) == [(MAX_DEPTH + 1, path, TOO_DEEP)]
+    assert problems(nested_texts(MAX_DEPTH + 1)) == [(MAX_DEPTH + 1, path, TOO_DEEP)]
     assert quick_parse(nested_lists(MAX_DEPTH + 1)) is FAILED
     assert quick_parse(nested_maps(MAX_DEPTH + 1)) is FAILED
+    assert quick_parse(nested_texts(MAX_DEPTH + 1)) is FAILED
 
 
 # --- text that is not YAML -----------------------------------------------------------------
