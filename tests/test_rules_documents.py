@@ -436,6 +436,7 @@ LEFT = False  # it leaves the file to the full reading
         ('a: "\\ud800"\n', LEFT),  # a lone surrogate: libyaml refuses it, PyYAML's reader not
         ("%FOO bar\n--- a: 1\n", LEFT),  # an unknown directive: the same
         ("steps: !list [1]\n", LEFT),
+        ("steps: !!str [1]\n", LEFT),  # a list tagged as text
         ("team: !!set {alice}\n", LEFT),
         ("a: 1\na: 2\n", LEFT),
         ("a: yes\n", LEFT),
