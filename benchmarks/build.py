@@ -63,16 +63,16 @@ def cold_and_rebuild(
 ) -> tuple[float, float, float | None]:
     """A cold build (caches and site removed), then one after an entry's title changed
     (the entry is put back afterwards). For zensical also the floor of that rebuild: the
-    bare ``zensical build`` (its own cache warm, as csi's is) of a copy of the cold
-    build's staged folder, with the files csi's rebuild staged differently copied in."""
+    bare ``zensical build`` (its own cache warm, as csi's is) of the staged folder as the
+    cold build left it, with the files csi's rebuild staged differently copied in."""
     shutil.rmtree(root / ".cache", ignore_errors=True)
     shutil.rmtree(root / "site", ignore_errors=True)
     csi = [sys.executable, "-m", "csitools.cli", "build", "--as-of", AS_OF, "--builder", builder]
     cold = timed(csi, root, env)
     staging = root / ".cache" / "csi" / "staging"
-    before_change = scratch / f"staged-{builder}"
+    after_cold = scratch / f"staged-{builder}-cold"
     if builder == "zensical":
-        shutil.copytree(staging, before_change, symlinks=True)
+        shutil.copytree(staging, after_cold, symlinks=True)
     entry = next((root / "register").glob("CSI-0001-*.yaml"))
     before = entry.read_text()
     entry.write_text(before.replace("Improvement number 1 ", "Improvement one "))
@@ -80,15 +80,24 @@ def cold_and_rebuild(
     entry.write_text(before)
     if builder != "zensical":
         return cold, rebuild, None
+    # Zensical's cache names the folder it built: the floor runs in csi's own staging
+    # folder, put back as the cold build left it, with the files csi's rebuild staged
+    # differently copied in.
+    after_rebuild = scratch / f"staged-{builder}-rebuild"
+    shutil.copytree(staging, after_rebuild, symlinks=True)
+    shutil.rmtree(staging)
+    shutil.copytree(after_cold, staging, symlinks=True)
     changed = 0
-    for path in staging.rglob("*"):
-        twin = before_change / path.relative_to(staging)
-        if path.is_file() and not (twin.is_file() and twin.read_bytes() == path.read_bytes()):
+    for path in after_rebuild.rglob("*"):
+        rel = path.relative_to(after_rebuild)
+        if rel.parts[0] in (".cache", "site") or not path.is_file():
+            continue
+        twin = staging / rel
+        if not (twin.is_file() and twin.read_bytes() == path.read_bytes()):
             shutil.copy2(path, twin)
             changed += 1
     print(f"the rebuild staged {changed} files differently")
-    config = str(before_change / "mkdocs.yml")
-    bare = timed([str(BIN / "zensical"), "build", "-f", config], before_change, env)
+    bare = timed([str(BIN / "zensical"), "build", "-f", str(staging / "mkdocs.yml")], staging, env)
     return cold, rebuild, bare
 
 
