@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 
 from csitools.cli import main
-from csitools.cli.contribute import COMMANDS
 from csitools.publish.references import (
     CLI_PAGE,
     FIELDS_PAGE,
@@ -29,13 +28,11 @@ from tests.conftest import BASE, REPO
 
 
 def full_group() -> click.Group:
-    """``csi`` with every command, including the contributor commands that
-    csitools.cli does not register yet (adding them again later is harmless)."""
+    """``csi`` with every command loaded: csitools.cli imports a command's module only
+    when the command is asked for."""
     group = copy.copy(main)
-    ctx = click.Context(main)  # every command, its module imported (csitools.cli is lazy)
+    ctx = click.Context(main)
     group.commands = {name: main.get_command(ctx, name) for name in main.list_commands(ctx)}
-    for command in COMMANDS:
-        group.add_command(command)
     return group
 
 

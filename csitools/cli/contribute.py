@@ -306,7 +306,3 @@ def init(directory: Path, title: str, force: bool) -> None:
         "to post each owner's digest on a tracking issue every Monday, set the repository "
         "variable CSI_DIGEST_ISSUE to its number (see .github/workflows/digest.yml)"
     )
-
-
-COMMANDS = (new, init)
-"""What csitools.cli registers from this module."""

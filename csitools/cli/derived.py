@@ -145,6 +145,3 @@ def reference(check: bool) -> None:
         click.echo(f"wrote {display(root, rel)}")
     if not stale:
         click.echo("the reference pages are up to date")
-
-
-COMMANDS = (export, reference)

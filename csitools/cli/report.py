@@ -123,6 +123,3 @@ def report(
     except OSError as exc:
         raise click.ClickException(f"cannot write {out}: {exc.strerror}") from exc
     click.echo(f"wrote the pack ({len(pack.sections)} sections, as of {day}) to {out}", err=True)
-
-
-COMMANDS = (report,)

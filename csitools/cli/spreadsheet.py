@@ -111,7 +111,3 @@ def _write_or_show(root: Path, plan: ImportPlan, dry_run: bool) -> None:
         click.echo("add these people to register/people.yaml (check the ids and names):")
         for pid, name in plan.unknown_people.items():
             click.echo(f"  - {{id: {pid}, name: {scalar(name, flow=True)}}}")
-
-
-COMMANDS = (import_,)
-"""What csitools.cli registers from this module."""
